@@ -1,0 +1,30 @@
+"""Where things live: the store, the shared geography and population files, Redis; all overridable by environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def geo_dir() -> Path:
+    """Boundaries and codes of provinces and districts (`../shared/geo` unless PCCOVID_GEO_DIR)."""
+    return Path(os.environ.get("PCCOVID_GEO_DIR") or SHARED / "geo")
+
+
+def population_csv() -> Path:
+    """The 2019 census by province (`../shared/data` unless PCCOVID_SHARED_DATA_DIR)."""
+    folder = Path(os.environ.get("PCCOVID_SHARED_DATA_DIR") or SHARED / "data")
+    return folder / "province_population_2019.csv"
+
+
+def db_path() -> Path:
+    """The DuckDB store (`var/pccovid.duckdb` unless PCCOVID_DB)."""
+    return Path(os.environ.get("PCCOVID_DB") or ROOT / "var" / "pccovid.duckdb")
+
+
+def redis_url() -> str | None:
+    """An external Redis or Valkey server; None means: start the embedded one."""
+    return os.environ.get("REDIS_URL") or None

@@ -1,0 +1,203 @@
+"""`pccovid load`: validates a canonical dataset (CONTRACT §1) and appends it to the store, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from data.contract import FAMILY_WORDS, LOAD_ORDER, STORAGE_TYPES, TABLES, TYPE_FAMILIES, VENUE_KINDS, Table
+from data.sql import sql
+from data.store import Store, bump_data_version, current_data_version, transaction
+from rules.case_definition import case_definition_in_force
+
+log = logging.getLogger(__name__)
+
+
+class DatasetError(ValueError):
+    """The dataset breaks the contract; the message names the file, row and column."""
+
+
+@dataclass
+class TableReport:
+    table: str
+    files: int
+    read: int = 0
+    loaded: int = 0
+    already_loaded: int = 0
+
+
+@dataclass
+class LoadReport:
+    load_id: int
+    data_version: int
+    seconds: float
+    tables: list[TableReport] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"{'table':<13}{'files':>6}{'read':>14}{'loaded':>14}{'already there':>15}{'rejected':>10}"]
+        for t in self.tables:
+            out.append(f"{t.table:<13}{t.files:>6}{t.read:>14,}{t.loaded:>14,}{t.already_loaded:>15,}{0:>10}")
+        out.append(f"load {self.load_id} committed in {self.seconds:.1f} s; data version {self.data_version}")
+        return out
+
+
+def discover(folder: Path) -> dict[str, list[Path]]:
+    """The Parquet files of each contract table in a dataset folder (`t.parquet` or `t/*.parquet`)."""
+    if not folder.is_dir():
+        raise DatasetError(f"{folder}: not a folder")
+    found: dict[str, list[Path]] = {}
+    for name in LOAD_ORDER:
+        single, parts = folder / f"{name}.parquet", folder / name
+        if single.is_file() and parts.is_dir():
+            raise DatasetError(f"{folder}: both {name}.parquet and {name}/ exist; keep one")
+        if single.is_file():
+            found[name] = [single]
+        elif parts.is_dir():
+            files = sorted(parts.rglob("*.parquet"))
+            if not files:
+                raise DatasetError(f"{parts}: folder holds no .parquet files")
+            found[name] = files
+    if not found:
+        raise DatasetError(f"{folder}: no table of the contract found (people.parquet, checkins/, …)")
+    return found
+
+
+def _check_columns(con: duckdb.DuckDBPyConnection, table: Table, files: list[Path], root: Path) -> set[str]:
+    """Every file has every required column with a type of the right family; returns optional columns present."""
+    optional_present: set[str] | None = None
+    for path in files:
+        rel = path.relative_to(root)
+        try:
+            described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+        except duckdb.Error as exc:
+            raise DatasetError(f"{rel}: not a readable Parquet file ({str(exc).splitlines()[0]})") from exc
+        types = {row[0]: row[1] for row in described}
+        for column in table.columns:
+            if column.name not in types:
+                raise DatasetError(f"{rel}: column {column.name} is missing")
+            if types[column.name] not in TYPE_FAMILIES[column.family]:
+                raise DatasetError(
+                    f"{rel}: column {column.name} has type {types[column.name]}, expected {FAMILY_WORDS[column.family]}"
+                )
+        present = set()
+        for column in table.optional_columns:
+            if column.name in types:
+                if types[column.name] not in TYPE_FAMILIES[column.family]:
+                    raise DatasetError(
+                        f"{rel}: column {column.name} has type {types[column.name]}, expected {FAMILY_WORDS[column.family]}"
+                    )
+                present.add(column.name)
+        if optional_present is not None and present != optional_present:
+            raise DatasetError(f"{rel}: optional columns differ from the other files of {table.name}")
+        optional_present = present
+    return optional_present or set()
+
+
+def _source_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[Path], optional: set[str]) -> None:
+    """Creates the view `src`: the dataset's rows cast to the store's types, with file and 1-based row."""
+    rel = con.read_parquet([str(f) for f in files], filename=True, file_row_number=True, union_by_name=True)
+    # Identifiers come from the contract (an allow-list), never from the files.
+    items = [f"CAST({c.name} AS {STORAGE_TYPES[c.family]}) AS {c.name}" for c in table.columns]
+    for c in table.optional_columns:
+        items.append(f"CAST({c.name} AS {STORAGE_TYPES[c.family]}) AS {c.name}" if c.name in optional else f"{c.default} AS {c.name}")
+    items += ["filename AS _file", "file_row_number + 1 AS _row"]
+    rel.project(", ".join(items)).create_view("src", replace=True)
+
+
+def _validate(con: duckdb.DuckDBPyConnection, table: Table, root: Path) -> None:
+    params = {"venue_kinds": list(VENUE_KINDS)} if table.name == "venues" else {}
+    found = con.execute(sql(f"load/validate_{table.name}"), params).fetchall()
+    if found:
+        file, row, problem, invalid = found[0]
+        column, _, reason = problem.partition("|")
+        more = f" ({invalid - 1:,} more invalid rows in {table.name})" if invalid > 1 else ""
+        raise DatasetError(f"{Path(file).relative_to(root)} row {row} column {column}: {reason}{more}")
+
+
+def _deduplicate(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """Events sent twice in one dataset count once: keep the first copy (only when there are copies)."""
+    key = table.key
+    copies = con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM src").fetchall()[0][0]
+    if copies:
+        log.info("%s: %d repeated %s in the dataset, kept once", table.name, copies, key)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE src_once AS SELECT * FROM src "
+            f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _file, _row) = 1"
+        )
+        con.table("src_once").create_view("src", replace=True)
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+
+
+def _load(con: duckdb.DuckDBPyConnection, folder: Path, progress: Callable[[str], None]) -> LoadReport:
+    started = time.perf_counter()
+    tables = discover(folder)
+    for name, files in tables.items():
+        _check_columns(con, TABLES[name], files, folder)
+    with transaction(con):
+        load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[0][0]
+        con.execute(
+            "INSERT INTO loads (load_id, source, started_at) VALUES (?, ?, ?)",
+            [load_id, str(folder.resolve()), dt.datetime.now(dt.UTC)],
+        )
+        report = LoadReport(load_id=load_id, data_version=0, seconds=0.0)
+        for name in LOAD_ORDER:
+            if name not in tables:
+                continue
+            table, files = TABLES[name], tables[name]
+            progress(f"{name}: checking {len(files)} file(s)")
+            optional = _check_columns(con, table, files, folder)
+            _source_view(con, table, files, optional)
+            _validate(con, table, folder)
+            entry = TableReport(name, len(files), read=_count(con, "src"))
+            _deduplicate(con, table)
+            before = _count(con, name)
+            progress(f"{name}: appending {entry.read:,} rows")
+            con.execute(sql(f"load/insert_{name}"), {"load_id": load_id})
+            entry.loaded = _count(con, name) - before
+            entry.already_loaded = entry.read - entry.loaded
+            report.tables.append(entry)
+        progress("summaries: cases and ward-day counts")
+        _derive(con, load_id)
+        con.execute("DROP VIEW IF EXISTS src")
+        con.execute("DROP TABLE IF EXISTS src_once")
+        changed = any(t.loaded for t in report.tables)
+        # An idempotent re-load changes nothing, so caches keyed on the version stay valid.
+        report.data_version = bump_data_version(con) if changed else current_data_version(con)
+        report.seconds = time.perf_counter() - started
+        con.execute(
+            "UPDATE loads SET finished_at = ?, rows_loaded = ?, data_version = ? WHERE load_id = ?",
+            [dt.datetime.now(dt.UTC), sum(t.loaded for t in report.tables), report.data_version, load_id],
+        )
+    return report
+
+
+def _derive(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
+    """Brings the derived tables (cases, ward_day) up to date with one load, incrementally."""
+    rule = case_definition_in_force()
+    con.execute("CREATE OR REPLACE TEMP TABLE touched_case_days (ward_code VARCHAR, day DATE)")
+    con.execute(sql("load/touch_case_days"), {"load_id": load_id})
+    con.execute(
+        sql("load/derive_cases"),
+        {"load_id": load_id, "rule_version": rule.name, "counted_kinds": list(rule.counted_kinds)},
+    )
+    con.execute(sql("load/touch_case_days"), {"load_id": load_id})
+    con.execute(sql("load/recount_new_cases"))
+    con.execute(sql("load/accumulate_ward_day"), {"load_id": load_id})
+    con.execute("DROP TABLE touched_case_days")
+
+
+def load_dataset(store: Store, folder: Path, progress: Callable[[str], None] | None = None) -> LoadReport:
+    """Validates and appends a dataset through the store's writer; raises DatasetError and keeps nothing if invalid."""
+    report = store.writer.run(_load, Path(folder), progress or (lambda _msg: None))
+    if any(t.loaded for t in report.tables):
+        store.writer.committed(report.data_version)
+    return report

@@ -1,0 +1,21 @@
+-- Headline totals inside the viewer's jurisdiction: one row (people, venues, checkins, tests, positives, doses, cases, first_day, last_day).
+WITH wards AS (
+    SELECT code FROM areas
+    WHERE level = 'ward' AND in_scope(province_code, district_code, $scope_level, $scope_codes)
+),
+days AS (
+    SELECT sum(checkins) AS checkins, sum(tests) AS tests, sum(positives) AS positives,
+           sum(doses) AS doses, sum(new_cases) AS cases, min(day) AS first_day, max(day) AS last_day
+    FROM ward_day WHERE ward_code IN (SELECT code FROM wards)
+)
+SELECT
+    (SELECT count(*) FROM people WHERE ward_code IN (SELECT code FROM wards)) AS people,
+    (SELECT count(*) FROM venues WHERE ward_code IN (SELECT code FROM wards)) AS venues,
+    coalesce(days.checkins, 0) AS checkins,
+    coalesce(days.tests, 0) AS tests,
+    coalesce(days.positives, 0) AS positives,
+    coalesce(days.doses, 0) AS doses,
+    coalesce(days.cases, 0) AS cases,
+    days.first_day,
+    days.last_day
+FROM days

@@ -1,0 +1,152 @@
+-- The store: canonical events (append-only, idempotent by key), the geography, and what is derived from them.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS loads (
+    load_id      INTEGER PRIMARY KEY,
+    source       VARCHAR NOT NULL,
+    started_at   TIMESTAMPTZ NOT NULL,
+    finished_at  TIMESTAMPTZ,
+    rows_loaded  BIGINT,
+    data_version BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS areas (
+    code                 VARCHAR PRIMARY KEY,
+    level                VARCHAR NOT NULL,
+    parent_code          VARCHAR,
+    province_code        VARCHAR NOT NULL,
+    district_code        VARCHAR,
+    name                 VARCHAR NOT NULL,
+    short_name           VARCHAR NOT NULL,
+    name_ascii           VARCHAR NOT NULL,
+    unit_type            VARCHAR NOT NULL,
+    lat                  DOUBLE NOT NULL,
+    lon                  DOUBLE NOT NULL,
+    population           BIGINT NOT NULL,
+    population_estimated BOOLEAN NOT NULL,
+    centroid_estimated   BOOLEAN NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS people (
+    person_id    BIGINT PRIMARY KEY,
+    citizen_id   VARCHAR,
+    full_name    VARCHAR NOT NULL,
+    birth_date   DATE NOT NULL,
+    sex          VARCHAR NOT NULL,
+    phone        VARCHAR,
+    household_id BIGINT NOT NULL,
+    ward_code    VARCHAR NOT NULL,
+    load_id      INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS venues (
+    venue_id  BIGINT PRIMARY KEY,
+    name      VARCHAR NOT NULL,
+    kind      VARCHAR NOT NULL,
+    ward_code VARCHAR NOT NULL,
+    lat       DOUBLE NOT NULL,
+    lon       DOUBLE NOT NULL,
+    load_id   INTEGER NOT NULL
+);
+
+-- Event tables carry no index: uniqueness of event_id is kept by the loader's anti-join,
+-- and load_id (appended in runs) lets zone maps find one load's rows cheaply.
+CREATE TABLE IF NOT EXISTS checkins (
+    event_id  BIGINT NOT NULL,
+    person_id BIGINT NOT NULL,
+    venue_id  BIGINT NOT NULL,
+    ts        TIMESTAMPTZ NOT NULL,
+    source    VARCHAR NOT NULL,
+    direction VARCHAR NOT NULL,
+    load_id   INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS contacts (
+    event_id   BIGINT NOT NULL,
+    person_a   BIGINT NOT NULL,
+    person_b   BIGINT NOT NULL,
+    start_ts   TIMESTAMPTZ NOT NULL,
+    duration_s BIGINT NOT NULL,
+    distance_m DOUBLE NOT NULL,
+    load_id    INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS tests (
+    event_id  BIGINT NOT NULL,
+    person_id BIGINT NOT NULL,
+    sample_ts TIMESTAMPTZ NOT NULL,
+    result_ts TIMESTAMPTZ NOT NULL,
+    kind      VARCHAR NOT NULL,
+    result    VARCHAR NOT NULL,
+    load_id   INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS vaccinations (
+    event_id  BIGINT NOT NULL,
+    person_id BIGINT NOT NULL,
+    ts        TIMESTAMPTZ NOT NULL,
+    dose      BIGINT NOT NULL,
+    vaccine   VARCHAR NOT NULL,
+    load_id   INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS declarations (
+    event_id          BIGINT NOT NULL,
+    person_id         BIGINT NOT NULL,
+    ts                TIMESTAMPTZ NOT NULL,
+    fever             BOOLEAN NOT NULL,
+    cough             BOOLEAN NOT NULL,
+    breathless        BOOLEAN NOT NULL,
+    lost_taste        BOOLEAN NOT NULL,
+    contact_with_case BOOLEAN NOT NULL,
+    load_id           INTEGER NOT NULL
+);
+
+-- Ground truth from the synthetic scenario, for evaluation only: the dashboard never reads it.
+CREATE TABLE IF NOT EXISTS infections (
+    infectee BIGINT NOT NULL,
+    infector BIGINT,
+    ts       TIMESTAMPTZ NOT NULL,
+    setting  VARCHAR NOT NULL,
+    venue_id BIGINT,
+    load_id  INTEGER NOT NULL
+);
+
+-- Derived: one row per confirmed case (F0), the first positive test that counts under the rule version.
+CREATE TABLE IF NOT EXISTS cases (
+    person_id    BIGINT PRIMARY KEY,
+    ward_code    VARCHAR NOT NULL,
+    sample_ts    TIMESTAMPTZ NOT NULL,
+    confirmed_ts TIMESTAMPTZ NOT NULL,
+    test_kind    VARCHAR NOT NULL,
+    rule_version VARCHAR NOT NULL
+);
+
+-- Derived: one row per ward per local day (Asia/Ho_Chi_Minh); what every chart reads.
+CREATE TABLE IF NOT EXISTS ward_day (
+    ward_code     VARCHAR NOT NULL,
+    day           DATE NOT NULL,
+    checkins      BIGINT NOT NULL DEFAULT 0,
+    tests         BIGINT NOT NULL DEFAULT 0,
+    positives     BIGINT NOT NULL DEFAULT 0,
+    doses         BIGINT NOT NULL DEFAULT 0,
+    first_doses   BIGINT NOT NULL DEFAULT 0,
+    second_doses  BIGINT NOT NULL DEFAULT 0,
+    declarations  BIGINT NOT NULL DEFAULT 0,
+    symptomatic   BIGINT NOT NULL DEFAULT 0,
+    new_cases     BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (ward_code, day)
+);
+
+-- The local calendar day of an instant: the epidemic is reported in Viet Nam's time (UTC+7, no DST).
+CREATE OR REPLACE MACRO local_day(ts) AS CAST(timezone('Asia/Ho_Chi_Minh', ts) AS DATE);
+
+-- Whether an area (by its province and district codes) lies inside a viewer's jurisdiction.
+CREATE OR REPLACE MACRO in_scope(province_code, district_code, scope_level, scope_codes) AS
+    scope_level = 'national'
+    OR (scope_level = 'province' AND list_contains(scope_codes, province_code))
+    OR (scope_level = 'district' AND list_contains(scope_codes, district_code));

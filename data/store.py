@@ -1,0 +1,114 @@
+"""The DuckDB store: opens the file, applies the schema, hands each thread its own read cursor."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+import pyarrow as pa
+
+from data.geo import load_areas
+from data.sql import sql
+from data.writer import Writer
+
+log = logging.getLogger(__name__)
+
+_SCHEMA = Path(__file__).with_name("schema.sql")
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or is not a PC-Covid store."""
+
+
+class Store:
+    """One open store: the read-write connection (owned by the writer) and per-thread read cursors."""
+
+    def __init__(self, path: Path | str, *, memory_limit: str | None = None) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        config = {"memory_limit": memory_limit} if memory_limit else {}
+        try:
+            self._con = duckdb.connect(str(self.path), config=config)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"{self.path}: the store is open in another process (a running server?); stop it first"
+                ) from exc
+            raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+        self._local = threading.local()
+        self._apply_schema()
+        self.writer = Writer(self._con)
+
+    def _apply_schema(self) -> None:
+        con = self._con
+        con.execute(_SCHEMA.read_text(encoding="utf-8"))
+        if not con.execute("SELECT count(*) FROM meta WHERE key = 'store_id'").fetchall()[0][0]:
+            con.execute(
+                "INSERT INTO meta VALUES ('store_id', ?), ('data_version', '0')",
+                [uuid.uuid4().hex[:12]],
+            )
+        if not con.execute("SELECT count(*) FROM areas").fetchall()[0][0]:
+            areas = load_areas()
+            con.register("areas_frame", areas)
+            con.execute("INSERT INTO areas SELECT * FROM areas_frame")
+            con.unregister("areas_frame")
+            log.info("areas: %d rows from the shared geography", len(areas))
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's read cursor (DuckDB connections are not shared between threads)."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._con.cursor()
+            self._local.cursor = cur
+        return cur
+
+    def query(self, name: str, **params: Any) -> pa.Table:
+        """Runs `queries/<name>.sql` with bound parameters on this thread's cursor."""
+        return self.cursor().execute(sql(name), params).to_arrow_table()
+
+    def rows(self, name: str, **params: Any) -> list[tuple]:
+        return self.cursor().execute(sql(name), params).fetchall()
+
+    def meta(self, key: str) -> str | None:
+        found = self.cursor().execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+        return found[0][0] if found else None
+
+    @property
+    def store_id(self) -> str:
+        return self.meta("store_id") or "unknown"
+
+    def data_version(self) -> int:
+        return int(self.meta("data_version") or 0)
+
+    def close(self) -> None:
+        self.writer.stop()
+        self._con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: commit when the block ends, roll back when it raises."""
+    con.begin()
+    try:
+        yield con
+    except BaseException:
+        con.rollback()
+        raise
+    else:
+        con.commit()
+
+
+def current_data_version(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0])
+
+
+def bump_data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Inside the writer's transaction: the next data version, which readers' caches key on."""
+    version = current_data_version(con) + 1
+    con.execute("UPDATE meta SET value = ? WHERE key = 'data_version'", [str(version)])
+    return version
