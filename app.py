@@ -1,0 +1,28 @@
+"""Assembles the command centre: the store, Redis and cache, the shell and its pages; exposes `server`."""
+
+from __future__ import annotations
+
+import logging
+
+import dash
+
+from components import endpoints
+from components.shell import shell_layout
+from data import runtime
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+runtime.open_store()
+
+app = dash.Dash(
+    __name__,
+    use_pages=True,
+    pages_folder="pages",
+    title="PC-Covid",
+    update_title=None,
+    serve_locally=True,
+    suppress_callback_exceptions=True,
+)
+app.layout = shell_layout
+server = app.server
+endpoints.register(server)

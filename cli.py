@@ -1,0 +1,193 @@
+"""`pccovid`: the command line (CONTRACT §2). Exit 0 on success, 2 on bad arguments or input, with one line on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from data.config import ROOT, db_path
+
+log = logging.getLogger("pccovid")
+
+DEMO_DATASET = ROOT / "var" / "demo"
+
+
+class CommandError(Exception):
+    """A problem the person running the command can fix; printed as one line, exit status 2."""
+
+
+def _progress(message: str) -> None:
+    print(f"  … {message}", file=sys.stderr, flush=True)
+
+
+def cmd_load(args: argparse.Namespace) -> None:
+    from data.loader import DatasetError, load_dataset
+    from data.store import Store, StoreError
+
+    try:
+        store = Store(args.db)
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+    try:
+        report = load_dataset(store, Path(args.dataset), progress=None if args.quiet else _progress)
+    except DatasetError as exc:
+        raise CommandError(f"{exc} — nothing was loaded") from exc
+    finally:
+        store.close()
+    print("\n".join(report.lines()))
+
+
+def cmd_scenario(args: argparse.Namespace) -> None:
+    import scenario
+    from scenario.presets import preset
+
+    try:
+        options = preset(args.preset) if args.preset else {}
+    except KeyError as exc:
+        raise CommandError(f"unknown preset {args.preset!r}") from exc
+    for name in ("scale", "days", "seed"):
+        value = getattr(args, name)
+        if value is not None:
+            options[name] = value
+    options.setdefault("scale", 0.002)
+    options.setdefault("days", 180)
+    options.setdefault("seed", 1)
+    if not 0 < options["scale"] <= 1:
+        raise CommandError(f"--scale {options['scale']} must be in (0, 1]")
+    if options["days"] < 1:
+        raise CommandError(f"--days {options['days']} must be at least 1")
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()) and not args.force:
+        raise CommandError(f"{out} is not empty; pass --force to overwrite")
+    if out.exists() and args.force:
+        shutil.rmtree(out)
+    started = time.perf_counter()
+    counts = scenario.generate(out, progress=None if args.quiet else _progress, **options)
+    seconds = time.perf_counter() - started
+    for table, rows in counts.items():
+        print(f"{table:<13}{rows:>14,}")
+    print(f"written to {out} in {seconds:.1f} s")
+
+
+def build_demo(db: Path, dataset: Path = DEMO_DATASET) -> bool:
+    """Generates and loads the demo scenario when the store does not exist yet; True if it did."""
+    if db.exists():
+        return False
+    from data.loader import load_dataset
+    from data.store import Store
+    import scenario
+    from scenario.presets import preset
+
+    print(f"No store at {db}: building the demo scenario (about two minutes, once).", flush=True)
+    if not (dataset / "people.parquet").exists():
+        shutil.rmtree(dataset, ignore_errors=True)
+        scenario.generate(dataset, progress=_progress, **preset("demo"))
+    partial = db.with_suffix(".building")
+    partial.unlink(missing_ok=True)
+    store = Store(partial)
+    try:
+        report = load_dataset(store, dataset, progress=_progress)
+    finally:
+        store.close()
+    partial.rename(db)  # only a complete store takes the real name
+    print("\n".join(report.lines()), flush=True)
+    return True
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    if not build_demo(Path(args.db)):
+        print(f"Store {args.db} already exists; nothing to build.")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from data.redis_server import ensure_redis_url, is_embedded, masked
+
+    db = Path(args.db)
+    if not db.exists():
+        raise CommandError(f"{db}: no store; run `pccovid demo` or `pccovid load DIR --db {db}` first")
+    os.environ["PCCOVID_DB"] = str(db.resolve())
+    redis_url = ensure_redis_url()
+    host, port = args.host, args.port
+
+    class CommandCentre(BaseApplication):
+        def load_config(self) -> None:
+            settings = {
+                "bind": f"{host}:{port}",
+                "workers": 1,  # DuckDB: one read-write process; requests run on threads
+                "worker_class": "gthread",
+                "threads": args.threads,
+                "timeout": 120,
+                "control_socket_disable": True,
+                "accesslog": "-" if args.access_log else None,
+            }
+            for key, value in settings.items():
+                if value is not None:
+                    self.cfg.set(key, value)
+
+        def load(self):
+            from app import server
+
+            return server
+
+    where = "embedded Valkey" if is_embedded() else "Redis"
+    print(f"PC-Covid command centre: http://{host}:{port}  (store {db}, {where} {masked(redis_url)})", flush=True)
+    CommandCentre().run()
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="pccovid", description="PC-Covid command centre")
+    sub = top.add_subparsers(dest="command", required=True)
+    default_db = str(db_path())
+
+    p = sub.add_parser("load", help="load a canonical dataset (a folder of Parquet files) into the store")
+    p.add_argument("dataset", metavar="DIR")
+    p.add_argument("--db", default=default_db)
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(run=cmd_load)
+
+    p = sub.add_parser("scenario", help="write a synthetic canonical dataset with its ground truth")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--preset", help="demo, bench or test (the other options override it)")
+    p.add_argument("--scale", type=float, help="fraction of Viet Nam's population (default 0.002)")
+    p.add_argument("--days", type=int)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--force", action="store_true", help="overwrite a non-empty output folder")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(run=cmd_scenario)
+
+    p = sub.add_parser("demo", help="build the demo store (scenario + load) if there is none")
+    p.add_argument("--db", default=default_db)
+    p.set_defaults(run=cmd_demo)
+
+    p = sub.add_parser("serve", help="run the dashboard")
+    p.add_argument("--db", default=default_db)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--access-log", action="store_true")
+    p.set_defaults(run=cmd_serve)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    try:
+        args.run(args)
+    except CommandError as exc:
+        print(f"pccovid {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

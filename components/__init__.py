@@ -1,0 +1,1 @@
+"""Reusable UI: the shell, figure builders, formatting and translations."""

@@ -1,0 +1,119 @@
+"""The navigation shell around every page: header with the language switch and data version, side navigation."""
+
+from __future__ import annotations
+
+import dash
+import dash_mantine_components as dmc
+from dash import Input, Output, State, clientside_callback, dcc, html
+
+from components import ids
+from components.i18n import COOKIE, current_language, t
+from data.runtime import data_version
+
+REFRESH_MS = 15_000
+
+# (path, translation key); pages that do not exist yet are not listed.
+NAVIGATION = (("/", "nav.overview"),)
+
+
+def _navigation(lang: str) -> list:
+    return [
+        dmc.NavLink(label=t(key, lang), href=path, active="exact", className="shell-nav-link")
+        for path, key in NAVIGATION
+    ]
+
+
+def shell_layout() -> dmc.MantineProvider:
+    lang = current_language()
+    return dmc.MantineProvider(
+        theme={"primaryColor": "red", "fontFamily": "var(--pc-font)", "defaultRadius": "md"},
+        children=[
+            dcc.Location(id=ids.URL, refresh="callback-nav"),
+            dcc.Store(id=ids.DATA_VERSION, data=data_version()),
+            dcc.Store(id=ids.LANGUAGE, data=lang),
+            dcc.Interval(id=ids.REFRESH, interval=REFRESH_MS),
+            dmc.AppShell(
+                header={"height": 60},
+                navbar={"width": 220, "breakpoint": "sm"},
+                padding="md",
+                children=[
+                    dmc.AppShellHeader(
+                        dmc.Group(
+                            justify="space-between",
+                            h="100%",
+                            px="md",
+                            children=[
+                                dmc.Group(
+                                    [
+                                        html.Img(src=dash.get_asset_url("logo.svg"), height=32, alt=""),
+                                        dmc.Stack(
+                                            [
+                                                dmc.Text(t("app.title", lang), fw=700, size="lg", lh=1.1),
+                                                dmc.Text(t("app.subtitle", lang), size="xs", c="dimmed", lh=1.1),
+                                            ],
+                                            gap=0,
+                                        ),
+                                    ],
+                                    gap="sm",
+                                ),
+                                dmc.Group(
+                                    [
+                                        dmc.Badge(
+                                            t("shell.data_version", lang, version=data_version()),
+                                            id=ids.VERSION_BADGE,
+                                            variant="light",
+                                            color="gray",
+                                        ),
+                                        dmc.SegmentedControl(
+                                            id="shell-language-switch",
+                                            value=lang,
+                                            data=[{"value": "vi", "label": "Tiếng Việt"}, {"value": "en", "label": "English"}],
+                                            size="xs",
+                                            **{"aria-label": t("lang.label", lang)},
+                                        ),
+                                    ],
+                                    gap="sm",
+                                ),
+                            ],
+                        )
+                    ),
+                    dmc.AppShellNavbar(_navigation(lang), p="xs"),
+                    dmc.AppShellMain(dash.page_container),
+                ],
+            ),
+        ],
+    )
+
+
+@dash.callback(
+    Output(ids.DATA_VERSION, "data"),
+    Input(ids.REFRESH, "n_intervals"),
+    State(ids.DATA_VERSION, "data"),
+    prevent_initial_call=True,
+)
+def refresh_data_version(_tick: int, known: int) -> int:
+    """Pages listen to this store: it changes only when the writer has committed new data."""
+    version = data_version()
+    return dash.no_update if version == known else version
+
+
+@dash.callback(Output(ids.VERSION_BADGE, "children"), Input(ids.DATA_VERSION, "data"), prevent_initial_call=True)
+def show_data_version(version: int) -> str:
+    return t("shell.data_version", version=version)
+
+
+# Switching language sets the cookie the server reads and reloads: every text is rendered server-side.
+clientside_callback(
+    f"""
+    function(lang, current) {{
+        if (!lang || lang === current) {{ return window.dash_clientside.no_update; }}
+        document.cookie = "{COOKIE}=" + lang + "; path=/; max-age=31536000; SameSite=Lax";
+        window.location.reload();
+        return lang;
+    }}
+    """,
+    Output(ids.LANGUAGE, "data"),
+    Input("shell-language-switch", "value"),
+    State(ids.LANGUAGE, "data"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,1 @@
+"""One module per URL: register_page, then layout(), then its callbacks."""
