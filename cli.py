@@ -78,9 +78,9 @@ def build_demo(db: Path, dataset: Path = DEMO_DATASET) -> bool:
     """Generates and loads the demo scenario when the store does not exist yet; True if it did."""
     if db.exists():
         return False
+    import scenario
     from data.loader import load_dataset
     from data.store import Store
-    import scenario
     from scenario.presets import preset
 
     print(f"No store at {db}: building the demo scenario (about two minutes, once).", flush=True)

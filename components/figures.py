@@ -63,4 +63,6 @@ def daily_cases_figure(daily: pa.Table, lang: str, version: int) -> go.Figure:
     figure.update_layout(**base_layout(lang, t("chart.daily_cases", lang), t("chart.source", lang, version=version)))
     figure.update_xaxes(tickformat="%d/%m", showgrid=False, title=None)
     figure.update_yaxes(title=t("chart.cases_axis", lang), gridcolor="#eceff1", rangemode="tozero", tickformat=",d")
+    if frame["new_cases"].max() < 5:  # small counts: whole-number ticks, never 0, 0, 1, 1
+        figure.update_yaxes(dtick=1)
     return figure

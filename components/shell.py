@@ -67,7 +67,10 @@ def shell_layout() -> dmc.MantineProvider:
                                         dmc.SegmentedControl(
                                             id="shell-language-switch",
                                             value=lang,
-                                            data=[{"value": "vi", "label": "Tiếng Việt"}, {"value": "en", "label": "English"}],
+                                            data=[
+                                                {"value": "vi", "label": "Tiếng Việt"},
+                                                {"value": "en", "label": "English"},
+                                            ],
                                             size="xs",
                                             **{"aria-label": t("lang.label", lang)},
                                         ),

@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 
 # Parquet types (as DuckDB describes them) that each family of the contract accepts.
 TYPE_FAMILIES: dict[str, frozenset[str]] = {
-    "integer": frozenset(
-        {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
-    ),
+    "integer": frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}),
     "text": frozenset({"VARCHAR"}),
     "date": frozenset({"DATE"}),
     "instant": frozenset({"TIMESTAMP WITH TIME ZONE"}),

@@ -229,7 +229,7 @@ def load_areas() -> pd.DataFrame:
             ward_population = _largest_remainder(int(dpop), ward_weight)
             points = _points_inside(shapes[dcode], len(own_wards)) if dcode in shapes else None
             for i, (ward, wpop) in enumerate(zip(own_wards, ward_population, strict=True)):
-                lon, lat = (points[i] if points is not None else (float(district["lon"]), float(district["lat"])))
+                lon, lat = points[i] if points is not None else (float(district["lon"]), float(district["lat"]))
                 rows.append(
                     {
                         "code": ward["code"],
@@ -301,4 +301,8 @@ def simplified_geojson(level: str) -> bytes:
 
 def geo_env_summary() -> dict[str, str]:
     """Where the geography is read from (for /health and error messages)."""
-    return {"geo_dir": str(geo_dir()), "population_csv": str(population_csv()), "env": os.environ.get("PCCOVID_GEO_DIR", "")}
+    return {
+        "geo_dir": str(geo_dir()),
+        "population_csv": str(population_csv()),
+        "env": os.environ.get("PCCOVID_GEO_DIR", ""),
+    }

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 
@@ -105,7 +105,11 @@ def _source_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[Path]
     # Identifiers come from the contract (an allow-list), never from the files.
     items = [f"CAST({c.name} AS {STORAGE_TYPES[c.family]}) AS {c.name}" for c in table.columns]
     for c in table.optional_columns:
-        items.append(f"CAST({c.name} AS {STORAGE_TYPES[c.family]}) AS {c.name}" if c.name in optional else f"{c.default} AS {c.name}")
+        items.append(
+            f"CAST({c.name} AS {STORAGE_TYPES[c.family]}) AS {c.name}"
+            if c.name in optional
+            else f"{c.default} AS {c.name}"
+        )
     items += ["filename AS _file", "file_row_number + 1 AS _row"]
     rel.project(", ".join(items)).create_view("src", replace=True)
 

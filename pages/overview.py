@@ -7,8 +7,8 @@ import dash_mantine_components as dmc
 from dash import Input, Output, dcc, html
 
 from components import ids
-from components.i18n import current_language, date, number, t
 from components.figures import daily_cases_figure
+from components.i18n import current_language, date, number, t
 from data.overview import HEADLINE_METRICS, daily_counts, headline_figures
 from data.viewer import current_viewer
 
@@ -60,7 +60,9 @@ def show_headline_figures(_version: int) -> tuple[list, str]:
     cards = [_card(metric, figures[metric], lang) for metric in HEADLINE_METRICS]
     if not figures["last_day"]:
         return cards, t("overview.no_data", lang)
-    return cards, t("overview.period", lang, first=date(figures["first_day"], lang), last=date(figures["last_day"], lang))
+    return cards, t(
+        "overview.period", lang, first=date(figures["first_day"], lang), last=date(figures["last_day"], lang)
+    )
 
 
 @dash.callback(Output(DAILY_CASES, "figure"), Input(ids.DATA_VERSION, "data"))

@@ -26,7 +26,10 @@ def counts(store: Store) -> dict[str, int]:
 def snapshot(store: Store) -> dict[str, list]:
     """Every row of every table we write, to prove a refused load left the store exactly as it was."""
     cur = store.cursor()
-    return {t: sorted(cur.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in EVENT_TABLES + DERIVED_TABLES + ("meta",)}
+    return {
+        t: sorted(cur.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+        for t in EVENT_TABLES + DERIVED_TABLES + ("meta",)
+    }
 
 
 def test_load_counts_every_row_of_the_seed(store: Store) -> None:
@@ -46,9 +49,13 @@ def test_loading_twice_changes_nothing(store: Store, seed_dir: Path) -> None:
 
 
 def test_cases_are_first_positive_pcr_per_person(store: Store) -> None:
-    rows = store.cursor().execute(
-        "SELECT person_id, ward_code, timezone('Asia/Ho_Chi_Minh', confirmed_ts), test_kind, rule_version FROM cases ORDER BY person_id"
-    ).fetchall()
+    rows = (
+        store.cursor()
+        .execute(
+            "SELECT person_id, ward_code, timezone('Asia/Ho_Chi_Minh', confirmed_ts), test_kind, rule_version FROM cases ORDER BY person_id"
+        )
+        .fetchall()
+    )
     # Person 8's antigen positive does not count under 3638/QD-BYT; person 11's second PCR does not repeat the case.
     assert rows == [
         (1, seed.TAN_DINH, dt.datetime(2021, 7, 23, 21, 0), "pcr", "3638/QD-BYT 2021-07-30"),
@@ -60,24 +67,32 @@ def test_cases_are_first_positive_pcr_per_person(store: Store) -> None:
 def test_ward_day_counts_by_local_day(store: Store) -> None:
     cur = store.cursor()
     tan_dinh = dict(
-        cur.execute("SELECT day, checkins FROM ward_day WHERE ward_code = ? AND checkins > 0", [seed.TAN_DINH]).fetchall()
+        cur.execute(
+            "SELECT day, checkins FROM ward_day WHERE ward_code = ? AND checkins > 0", [seed.TAN_DINH]
+        ).fetchall()
     )
     # Market (3 on the 20th, 1 on the 22nd) and school (1 on the 19th) are in Tân Định.
     assert tan_dinh == {dt.date(2021, 7, 19): 1, dt.date(2021, 7, 20): 3, dt.date(2021, 7, 22): 1}
     # The factory's exit scan is not a visit.
-    assert cur.execute("SELECT sum(checkins) FROM ward_day WHERE ward_code = ?", [seed.HOANG_VAN_THU]).fetchall() == [(2,)]
+    assert cur.execute("SELECT sum(checkins) FROM ward_day WHERE ward_code = ?", [seed.HOANG_VAN_THU]).fetchall() == [
+        (2,)
+    ]
     # A case counts on the local day of confirmation: 23:30 on 22/07 in Viet Nam is still the 22nd.
     assert cur.execute(
         "SELECT day, new_cases FROM ward_day WHERE ward_code = ? AND new_cases > 0 ORDER BY day", [seed.HOANG_VAN_THU]
     ).fetchall() == [(dt.date(2021, 7, 21), 1), (dt.date(2021, 7, 22), 1)]
-    totals = cur.execute("SELECT sum(tests), sum(positives), sum(doses), sum(first_doses), sum(second_doses), sum(declarations), sum(symptomatic) FROM ward_day").fetchall()
+    totals = cur.execute(
+        "SELECT sum(tests), sum(positives), sum(doses), sum(first_doses), sum(second_doses), sum(declarations), sum(symptomatic) FROM ward_day"
+    ).fetchall()
     assert totals == [(8, 5, 5, 4, 1, 4, 2)]
 
 
 def test_ward_day_matches_raw_events(store: Store) -> None:
     """Audit: the incremental summary equals a recount from the raw events (no row breaks the invariant)."""
-    broken = store.cursor().execute(
-        """
+    broken = (
+        store.cursor()
+        .execute(
+            """
         WITH raw AS (
             SELECT v.ward_code, local_day(c.ts) AS day, count(*) AS n
             FROM checkins c JOIN venues v USING (venue_id) WHERE c.direction = 'in' GROUP BY ALL
@@ -85,7 +100,9 @@ def test_ward_day_matches_raw_events(store: Store) -> None:
         SELECT * FROM raw FULL JOIN (SELECT ward_code, day, checkins AS n FROM ward_day WHERE checkins > 0) w
         USING (ward_code, day) WHERE raw.n IS DISTINCT FROM w.n
         """
-    ).fetchall()
+        )
+        .fetchall()
+    )
     assert broken == []
 
 
@@ -96,8 +113,13 @@ def test_an_earlier_positive_arriving_later_moves_the_case(store: Store, tmp_pat
     pq.write_table(seed.table("tests", late), folder / "tests.parquet")
     load_dataset(store, folder)
     cur = store.cursor()
-    assert cur.execute("SELECT local_day(confirmed_ts) FROM cases WHERE person_id = 1").fetchall() == [(dt.date(2021, 7, 20),)]
-    days = cur.execute("SELECT day, new_cases FROM ward_day WHERE ward_code = ? AND day IN ('2021-07-20', '2021-07-23') ORDER BY day", [seed.TAN_DINH]).fetchall()
+    assert cur.execute("SELECT local_day(confirmed_ts) FROM cases WHERE person_id = 1").fetchall() == [
+        (dt.date(2021, 7, 20),)
+    ]
+    days = cur.execute(
+        "SELECT day, new_cases FROM ward_day WHERE ward_code = ? AND day IN ('2021-07-20', '2021-07-23') ORDER BY day",
+        [seed.TAN_DINH],
+    ).fetchall()
     assert days == [(dt.date(2021, 7, 20), 1), (dt.date(2021, 7, 23), 0)]
 
 
@@ -152,7 +174,9 @@ def test_missing_column_is_refused(store: Store, seed_dir: Path, tmp_path: Path)
 
 
 def test_wrong_type_is_refused(store: Store, seed_dir: Path, tmp_path: Path) -> None:
-    naive = seed.table("tests").set_column(2, "sample_ts", pa.array([r[2].replace(tzinfo=None) for r in seed.TESTS], pa.timestamp("us")))
+    naive = seed.table("tests").set_column(
+        2, "sample_ts", pa.array([r[2].replace(tzinfo=None) for r in seed.TESTS], pa.timestamp("us"))
+    )
     folder = _corrupt(seed_dir, tmp_path, "tests", naive)
     _refused(store, folder, "tests.parquet: column sample_ts has type TIMESTAMP, expected a TIMESTAMP adjusted to UTC")
 

@@ -4,8 +4,8 @@ WITH wards AS (
     WHERE level = 'ward' AND in_scope(province_code, district_code, $scope_level, $scope_codes)
 ),
 daily AS (
-    SELECT day, sum(new_cases) AS new_cases, sum(tests) AS tests, sum(positives) AS positives,
-           sum(checkins) AS checkins, sum(doses) AS doses
+    SELECT day, sum(new_cases)::BIGINT AS new_cases, sum(tests)::BIGINT AS tests, sum(positives)::BIGINT AS positives,
+           sum(checkins)::BIGINT AS checkins, sum(doses)::BIGINT AS doses
     FROM ward_day WHERE ward_code IN (SELECT code FROM wards)
     GROUP BY day
 ),

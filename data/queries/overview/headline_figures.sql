@@ -4,8 +4,8 @@ WITH wards AS (
     WHERE level = 'ward' AND in_scope(province_code, district_code, $scope_level, $scope_codes)
 ),
 days AS (
-    SELECT sum(checkins) AS checkins, sum(tests) AS tests, sum(positives) AS positives,
-           sum(doses) AS doses, sum(new_cases) AS cases, min(day) AS first_day, max(day) AS last_day
+    SELECT sum(checkins)::BIGINT AS checkins, sum(tests)::BIGINT AS tests, sum(positives)::BIGINT AS positives,
+           sum(doses)::BIGINT AS doses, sum(new_cases)::BIGINT AS cases, min(day) AS first_day, max(day) AS last_day
     FROM ward_day WHERE ward_code IN (SELECT code FROM wards)
 )
 SELECT

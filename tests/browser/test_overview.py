@@ -1,0 +1,70 @@
+"""The real app in Chromium: the overview shows the seed's figures, the language switch works, no console errors."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_overview_shows_real_headline_figures(live_server: str, page: Page, console_errors: list[str]) -> None:
+    page.goto(live_server + "/")
+    expect(page.get_by_text("Tổng quan tình hình dịch")).to_be_visible()
+    cards = page.locator(".headline-card")
+    expect(cards).to_have_count(7)
+    expect(page.locator("[data-metric=people] .figure")).to_have_text("12")
+    expect(page.locator("[data-metric=checkins] .figure")).to_have_text("11")
+    expect(page.locator("[data-metric=cases] .figure")).to_have_text("3")
+    expect(page.get_by_text("Dữ liệu từ 01/07/2021 đến 24/07/2021")).to_be_visible()
+    expect(page.locator(".js-plotly-plot .bars path").first).to_be_attached()
+    screenshot(page, "overview-vi")
+    assert console_errors == []
+
+
+def test_language_switch_to_english_and_back(live_server: str, page: Page, console_errors: list[str]) -> None:
+    page.goto(live_server + "/")
+    expect(page.get_by_text("Tổng quan tình hình dịch")).to_be_visible()
+    page.get_by_text("English", exact=True).click()
+    expect(page.get_by_text("Epidemic overview")).to_be_visible()
+    expect(page.get_by_text("Data from 01/07/2021 to 24/07/2021")).to_be_visible()
+    expect(page.locator("[data-metric=cases] .figure")).to_have_text("3")
+    screenshot(page, "overview-en")
+    page.get_by_text("Tiếng Việt", exact=True).click()
+    expect(page.get_by_text("Tổng quan tình hình dịch")).to_be_visible()
+    assert console_errors == []
+
+
+def test_every_asset_is_served_locally(live_server: str, page: Page) -> None:
+    remote: list[str] = []
+    page.on(
+        "request",
+        lambda r: remote.append(r.url) if not r.url.startswith(live_server) and not r.url.startswith("data:") else None,
+    )
+    page.goto(live_server + "/")
+    expect(page.locator(".headline-card").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert remote == []
+
+
+def test_health_reports_store_redis_and_version(live_server: str) -> None:
+    with urllib.request.urlopen(live_server + "/health") as response:
+        body = json.loads(response.read())
+    assert body["status"] == "ok"
+    assert body["store"]["ok"] and body["redis"]["ok"]
+    assert body["data_version"] == body["cached_data_version"] == 1
+
+
+def test_boundaries_are_cached_forever_under_their_version(live_server: str) -> None:
+    with urllib.request.urlopen(live_server + "/health") as response:
+        version = json.loads(response.read())["geometry_version"]
+    with urllib.request.urlopen(f"{live_server}/geo/province.{version}.json") as response:
+        assert "immutable" in response.headers["Cache-Control"]
+        assert len(json.loads(response.read())["features"]) == 63
+    with urllib.request.urlopen(f"{live_server}/geo/district.old.json") as response:  # follows the redirect
+        assert json.loads(response.read())["version"] == version
