@@ -30,6 +30,7 @@ class TableReport:
     read: int = 0
     loaded: int = 0
     already_loaded: int = 0
+    seconds: float = 0.0
 
 
 @dataclass
@@ -40,9 +41,12 @@ class LoadReport:
     tables: list[TableReport] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"{'table':<13}{'files':>6}{'read':>14}{'loaded':>14}{'already there':>15}{'rejected':>10}"]
+        out = [f"{'table':<13}{'files':>6}{'read':>14}{'loaded':>14}{'already there':>15}{'rejected':>10}{'rows/s':>12}"]
         for t in self.tables:
-            out.append(f"{t.table:<13}{t.files:>6}{t.read:>14,}{t.loaded:>14,}{t.already_loaded:>15,}{0:>10}")
+            rate = f"{t.read / t.seconds:,.0f}" if t.seconds else "-"
+            out.append(
+                f"{t.table:<13}{t.files:>6}{t.read:>14,}{t.loaded:>14,}{t.already_loaded:>15,}{0:>10}{rate:>12}"
+            )
         out.append(f"load {self.load_id} committed in {self.seconds:.1f} s; data version {self.data_version}")
         return out
 
@@ -157,6 +161,7 @@ def _load(con: duckdb.DuckDBPyConnection, folder: Path, progress: Callable[[str]
             if name not in tables:
                 continue
             table, files = TABLES[name], tables[name]
+            table_started = time.perf_counter()
             progress(f"{name}: checking {len(files)} file(s)")
             optional = _check_columns(con, table, files, folder)
             _source_view(con, table, files, optional)
@@ -168,6 +173,7 @@ def _load(con: duckdb.DuckDBPyConnection, folder: Path, progress: Callable[[str]
             con.execute(sql(f"load/insert_{name}"), {"load_id": load_id})
             entry.loaded = _count(con, name) - before
             entry.already_loaded = entry.read - entry.loaded
+            entry.seconds = time.perf_counter() - table_started
             report.tables.append(entry)
         progress("summaries: cases and ward-day counts")
         _derive(con, load_id)

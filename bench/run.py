@@ -1,0 +1,29 @@
+"""`make bench`: every benchmark in turn; figures printed, nothing asserted on time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+BENCHMARKS = [
+    ("scenario generation (issue 3)", ["bench_scenario.py", "--preset", "all"]),
+    ("load throughput and peak memory (issue 2)", ["bench_load.py", "--preset", "all"]),
+]
+
+
+def main() -> int:
+    failed = []
+    for title, command in BENCHMARKS:
+        print(f"\n=== {title} ===", flush=True)
+        if subprocess.run([sys.executable, str(HERE / command[0]), *command[1:]], cwd=HERE.parent).returncode:
+            failed.append(title)
+    if failed:
+        print(f"\nbenchmarks that could not run: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
