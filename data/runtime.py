@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from pathlib import Path
@@ -27,6 +28,7 @@ def open_store(path: Path | None = None, *, with_redis: bool = True) -> Store:
     with _lock:
         if _store is None:
             _store = Store(path or db_path())
+            atexit.register(close)  # a clean close checkpoints the store and frees DuckDB before exit
             if with_redis:
                 _redis = redis_server.client()
                 _cache = DataCache(_redis, _store.store_id, data_version)
