@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from . import reference
 from .epidemic import (
+    CROWDING,
     DAY,
     HOUR,
     INFECTIOUSNESS,
@@ -110,6 +111,7 @@ class Simulation:
         self.province_people = np.bincount(routines.province, minlength=n_p)
         self.province_start = np.searchsorted(routines.province, np.arange(n_p + 1))
         self.ward_start = np.searchsorted(people.ward, np.arange(geo.n_wards + 1))
+        self.crowding = np.array([CROWDING.get(code, 1.0) for code in geo.province_code])[routines.province]
         self._plan_vaccination()
         self._plan_seeds()
 
@@ -271,7 +273,7 @@ class Simulation:
         # same household: consecutive app users of a household, evenings at home
         users = np.flatnonzero(app & at_home & self.people.has_phone)
         same = people.household[users[1:]] == people.household[users[:-1]]
-        pair = np.flatnonzero(same & (rng.random(len(same)) < 0.5))
+        pair = np.flatnonzero(same & (rng.random(len(same)) < 0.25))
         a, b = users[pair], users[pair + 1]
         parts_a.append(a), parts_b.append(b)
         parts_s.append(t0 + self._clock(len(a), 18.5, 22.0))
@@ -345,7 +347,7 @@ class Simulation:
         w = np.zeros(self.n)
         w[inside] = INFECTIOUSNESS[r[inside]]
         w[~alive_free] = 0.0
-        return w
+        return w * self.crowding
 
     def _transmit(
         self, day: int, visits: Visits, enc, active: np.ndarray, free: np.ndarray, multiplier: np.ndarray
@@ -389,7 +391,7 @@ class Simulation:
                 * w[visits.person[iv]]
                 * n
                 / (n + params.crowd_half)
-                * np.minimum(multiplier[prov, COMMUNITY_TARGET] * 1.4, 1.0)
+                * np.minimum(multiplier[prov, COMMUNITY_TARGET] * 1.2, 1.0)
             )
             k = rng.poisson(np.where(n > 0, lam, 0.0))
             src_visit = np.repeat(iv, k)
