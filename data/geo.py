@@ -249,6 +249,9 @@ def load_areas() -> pd.DataFrame:
                     }
                 )
     frame = pd.DataFrame(rows, columns=AREA_COLUMNS)
+    # "Quận 1", "Phường 12": a bare number is no name, keep the unit type in front.
+    numbered = frame["short_name"].str.fullmatch(r"\d+")
+    frame.loc[numbered, "short_name"] = frame.loc[numbered, "name"]
     frame["population"] = frame["population"].astype("int64")
     return frame
 

@@ -41,12 +41,12 @@ class LoadReport:
     tables: list[TableReport] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"{'table':<13}{'files':>6}{'read':>14}{'loaded':>14}{'already there':>15}{'rejected':>10}{'rows/s':>12}"]
+        out = [
+            f"{'table':<13}{'files':>6}{'read':>14}{'loaded':>14}{'already there':>15}{'rejected':>10}{'rows/s':>12}"
+        ]
         for t in self.tables:
             rate = f"{t.read / t.seconds:,.0f}" if t.seconds else "-"
-            out.append(
-                f"{t.table:<13}{t.files:>6}{t.read:>14,}{t.loaded:>14,}{t.already_loaded:>15,}{0:>10}{rate:>12}"
-            )
+            out.append(f"{t.table:<13}{t.files:>6}{t.read:>14,}{t.loaded:>14,}{t.already_loaded:>15,}{0:>10}{rate:>12}")
         out.append(f"load {self.load_id} committed in {self.seconds:.1f} s; data version {self.data_version}")
         return out
 

@@ -150,3 +150,9 @@ CREATE OR REPLACE MACRO in_scope(province_code, district_code, scope_level, scop
     scope_level = 'national'
     OR (scope_level = 'province' AND list_contains(scope_codes, province_code))
     OR (scope_level = 'district' AND list_contains(scope_codes, district_code));
+
+-- Whether a viewer may see an area's own figures: a province only by a national or that province's viewer.
+CREATE OR REPLACE MACRO area_visible(level, province_code, district_code, scope_level, scope_codes) AS
+    CASE WHEN level = 'province'
+         THEN scope_level = 'national' OR (scope_level = 'province' AND list_contains(scope_codes, province_code))
+         ELSE in_scope(province_code, district_code, scope_level, scope_codes) END;

@@ -1,0 +1,145 @@
+"""The map's building blocks: the validated selection from the URL, layer hideouts, ward points, legend."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import dash_mantine_components as dmc
+from dash import html
+
+from components.i18n import t
+from components.measures import DEFAULT_MEASURE, STYLES, legend_items
+from data.areas import area
+from data.maps import MEASURES, last_day
+from data.viewer import Viewer
+
+_PROVINCE = re.compile(r"\d{2}")
+_DISTRICT = re.compile(r"\d{3}")
+
+
+@dataclass
+class MapSelection:
+    """What the map shows, from the URL, checked against the vocabulary and the viewer's jurisdiction."""
+
+    measure: str = DEFAULT_MEASURE
+    province: dict | None = None
+    district: dict | None = None
+    day: str | None = None
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def level(self) -> str:
+        return "ward" if self.district else "district" if self.province else "province"
+
+    @property
+    def parent_code(self) -> str | None:
+        return self.district["code"] if self.district else self.province["code"] if self.province else None
+
+    def query(self, **changes: str | None) -> str:
+        values = {
+            "province": self.province["code"] if self.province else None,
+            "district": self.district["code"] if self.district else None,
+            "measure": self.measure,
+            "day": self.day,
+        }
+        values.update(changes)
+        return "?" + urlencode({k: v for k, v in values.items() if v})
+
+
+def read_selection(
+    viewer: Viewer, lang: str, province: str | None, district: str | None, measure: str | None, day: str | None
+) -> MapSelection:
+    selection = MapSelection()
+    if measure in MEASURES and measure in STYLES:
+        selection.measure = measure
+    elif measure:
+        selection.notices.append(t("map.unknown_measure", lang, measure=measure[:40]))
+    if viewer.level == "province" and len(viewer.codes) == 1 and not province:
+        province = viewer.codes[0]
+    if district:
+        found = area(district, viewer) if _DISTRICT.fullmatch(district) else None
+        if found and found["level"] == "district" and (not province or found["province_code"] == province):
+            selection.district = found
+            province = found["province_code"]
+        else:
+            selection.notices.append(t("map.unknown_area", lang, code=district[:12]))
+    if province:
+        found = area(province, viewer) if _PROVINCE.fullmatch(province) else None
+        if found and found["level"] == "province":
+            selection.province = found
+        else:
+            selection.notices.append(t("map.unknown_area", lang, code=province[:12]))
+            selection.district = None
+    latest = last_day(viewer)
+    try:
+        chosen = dt.date.fromisoformat(day).isoformat() if day else None
+    except ValueError:
+        selection.notices.append(t("map.bad_day", lang, day=day[:20]))
+        chosen = None
+    selection.day = chosen or latest
+    return selection
+
+
+def hideout(rows: list[dict], selection: MapSelection, lang: str, *, layer: str) -> dict:
+    """The small object sent on every change: values by code and how to colour them."""
+    style = STYLES[selection.measure]
+    values = {r["code"]: r["value"] for r in rows}
+    base = {
+        "bins": list(style.bins),
+        "colours": list(style.colours),
+        "digits": style.digits,
+        "locale": "vi-VN" if lang == "vi" else "en-GB",
+        "unit": t(f"unit.{selection.measure}", lang),
+    }
+    if layer == "province":
+        # At national level the provinces carry the values; below it they are context only.
+        return {
+            **base,
+            "values": values if selection.level == "province" else {},
+            "focus": selection.province["code"] if selection.province else None,
+        }
+    if layer == "district":
+        if selection.level == "province":
+            return {**base, "values": {}, "province": "none"}
+        return {
+            **base,
+            "values": values if selection.level == "district" else {},
+            "province": selection.province["code"],
+            "selected": selection.district["code"] if selection.district else None,
+        }
+    return {**base, "values": values if selection.level == "ward" else {}}
+
+
+def ward_points(rows: list[dict], selection: MapSelection) -> dict:
+    """Wards have no polygons: a point each (an estimated centroid), sized by cases."""
+    if selection.level != "ward":
+        return {"type": "FeatureCollection", "features": []}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+                "properties": {"code": r["code"], "name": r["name"], "cases": r["new_cases_7d"]},
+            }
+            for r in rows
+        ],
+    }
+
+
+def legend(measure: str, lang: str) -> dmc.Paper:
+    return dmc.Paper(
+        [dmc.Text(t(f"measure.{measure}", lang), size="sm", fw=600, mb=4)]
+        + [
+            dmc.Group(
+                [html.Span(className="legend-swatch", style={"background": colour}), dmc.Text(label, size="xs")], gap=6
+            )
+            for colour, label in legend_items(measure, lang)
+        ],
+        withBorder=True,
+        p="xs",
+        className="map-legend",
+    )

@@ -1,0 +1,216 @@
+"""The map (/map): a measure by province, district or ward, drilling down on click; the URL carries the selection."""
+
+from __future__ import annotations
+
+import dash
+import dash_leaflet as dl
+import dash_mantine_components as dmc
+from dash import Input, Output, State, clientside_callback, ctx, dcc, html
+from dash_extensions.javascript import Namespace
+
+from components import ids
+from components.endpoints import geometry_url
+from components.i18n import current_language, date, number, t
+from components.map_view import MapSelection, hideout, legend, read_selection, ward_points
+from components.measures import STYLES
+from data.areas import bounds
+from data.maps import area_measure
+from data.viewer import current_viewer
+
+dash.register_page(__name__, path="/map", title="Bản đồ — PC-Covid", name="map")
+
+PROVINCES = "map-provinces"
+DISTRICTS = "map-districts"
+WARDS = "map-wards"
+MEASURE = "map-measure"
+DAY = "map-day"
+INFO = "map-info"
+RANKING = "map-ranking"
+
+ns = Namespace("pccovid", "map")
+
+
+def layout(
+    province: str | None = None,
+    district: str | None = None,
+    measure: str | None = None,
+    day: str | None = None,
+    **_: str,
+):
+    lang, viewer = current_language(), current_viewer()
+    selection = read_selection(viewer, lang, province, district, measure, day)
+    rows = (
+        area_measure(selection.level, selection.parent_code, selection.measure, selection.day, viewer)
+        if selection.day
+        else []
+    )
+    focus = selection.district or selection.province
+    return html.Div(
+        [
+            dmc.Group(
+                [
+                    dmc.Stack([dmc.Title(t("map.title", lang), order=2), _breadcrumb(selection, lang)], gap=2),
+                    dmc.Group(
+                        [
+                            dmc.Select(
+                                id=MEASURE,
+                                label=t("map.measure", lang),
+                                value=selection.measure,
+                                data=[{"value": key, "label": t(f"measure.{key}", lang)} for key in STYLES],
+                                allowDeselect=False,
+                                w=300,
+                            ),
+                            dmc.TextInput(
+                                id=DAY, label=t("map.day", lang), value=date(selection.day, lang), readOnly=True, w=130
+                            ),
+                        ],
+                        align="flex-end",
+                    ),
+                ],
+                justify="space-between",
+                align="flex-end",
+                mb="sm",
+            ),
+            *[dmc.Alert(n, color="yellow", mb="xs", className="map-notice") for n in selection.notices],
+            dmc.Grid(
+                [
+                    dmc.GridCol(
+                        html.Div(
+                            [
+                                dl.Map(
+                                    [
+                                        dl.GeoJSON(
+                                            id=PROVINCES,
+                                            url=geometry_url("province"),
+                                            style=ns("style"),
+                                            hideout=hideout(rows, selection, lang, layer="province"),
+                                            hoverStyle={"weight": 2, "color": "#495057"},
+                                        ),
+                                        dl.GeoJSON(
+                                            id=DISTRICTS,
+                                            url=geometry_url("district"),
+                                            style=ns("style"),
+                                            filter=ns("filter"),
+                                            hideout=hideout(rows, selection, lang, layer="district"),
+                                            hoverStyle={"weight": 2, "color": "#495057"},
+                                        ),
+                                        dl.GeoJSON(
+                                            id=WARDS,
+                                            data=ward_points(rows, selection),
+                                            pointToLayer=ns("point"),
+                                            hideout=hideout(rows, selection, lang, layer="ward"),
+                                        ),
+                                        dl.ScaleControl(position="bottomleft", imperial=False),
+                                    ],
+                                    bounds=bounds(focus["code"] if focus else None),
+                                    zoomSnap=0.25,
+                                    trackViewport=False,
+                                    attributionControl=False,
+                                    className="command-map",
+                                    style={"height": "72vh"},
+                                ),
+                                html.Div(legend(selection.measure, lang), className="map-legend-holder"),
+                                dmc.Paper(t("map.hover", lang), id=INFO, className="map-info", p="xs", withBorder=True),
+                            ],
+                            className="map-holder",
+                        ),
+                        span={"base": 12, "lg": 9},
+                    ),
+                    dmc.GridCol(_ranking(rows, selection, lang), span={"base": 12, "lg": 3}),
+                ]
+            ),
+            dcc.Store(id="map-empty-info", data=t("map.hover", lang)),
+        ],
+        className="page page-map",
+    )
+
+
+def _breadcrumb(selection: MapSelection, lang: str) -> dmc.Breadcrumbs:
+    items = [dcc.Link(t("map.country", lang), href="/map" + selection.query(province=None, district=None))]
+    if selection.province:
+        items.append(dcc.Link(selection.province["short_name"], href="/map" + selection.query(district=None)))
+    if selection.district:
+        items.append(dmc.Text(selection.district["short_name"], size="sm"))
+    return dmc.Breadcrumbs(items, separator="›")
+
+
+def _ranking(rows: list[dict], selection: MapSelection, lang: str) -> dmc.Paper:
+    digits = STYLES[selection.measure].digits
+    top = sorted((r for r in rows if r["value"]), key=lambda r: -r["value"])[:12]
+    body = [
+        html.Tr(
+            [html.Td(r["short_name"]), html.Td(number(r["value"], lang, digits), className="num")],
+            className="ranking-row",
+        )
+        for r in top
+    ] or [html.Tr(html.Td(t("map.none", lang), colSpan=2))]
+    return dmc.Paper(
+        [
+            dmc.Text(t("map.ranking", lang), fw=600),
+            dmc.Text(
+                t(f"measure.{selection.measure}", lang) + " · " + date(selection.day, lang),
+                size="xs",
+                c="dimmed",
+                mb="xs",
+            ),
+            dmc.Table(html.Tbody(body), id=RANKING, striped=True, highlightOnHover=True, className="ranking"),
+        ],
+        withBorder=True,
+        p="sm",
+    )
+
+
+@dash.callback(
+    Output(ids.URL, "search", allow_duplicate=True),
+    Input(PROVINCES, "clickData"),
+    Input(DISTRICTS, "clickData"),
+    Input(WARDS, "clickData"),
+    Input(MEASURE, "value"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
+)
+def open_selected_area(province_click, district_click, ward_click, measure, search):
+    """A click drills down (province → its districts → its wards); a new measure keeps the place."""
+    from urllib.parse import parse_qs
+
+    current = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    selection = read_selection(
+        current_viewer(),
+        current_language(),
+        current.get("province"),
+        current.get("district"),
+        measure,
+        current.get("day"),
+    )
+    trigger = ctx.triggered_id
+    if trigger == PROVINCES and province_click:
+        code = province_click["properties"]["code"]
+        return selection.query(province=code, district=None)
+    if trigger == DISTRICTS and district_click:
+        return selection.query(
+            province=district_click["properties"]["province_code"], district=district_click["properties"]["code"]
+        )
+    if trigger == MEASURE:
+        return selection.query()
+    return dash.no_update
+
+
+clientside_callback(
+    """
+    function(provinceHover, districtHover, wardHover, ph, dh, wh, empty) {
+        const t = window.dash_clientside.callback_context.triggered_id;
+        if (t === "map-wards") { return window.pccovid.map.info(wardHover, wh, empty); }
+        if (t === "map-districts") { return window.pccovid.map.info(districtHover, dh, empty); }
+        return window.pccovid.map.info(provinceHover, ph, empty);
+    }
+    """,
+    Output(INFO, "children"),
+    Input(PROVINCES, "hoverData"),
+    Input(DISTRICTS, "hoverData"),
+    Input(WARDS, "hoverData"),
+    State(PROVINCES, "hideout"),
+    State(DISTRICTS, "hideout"),
+    State(WARDS, "hideout"),
+    State("map-empty-info", "data"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,48 @@
+"""The map in Chromium: provinces drawn from the cached asset, drill-down by click, the URL carries the selection."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_map_drills_from_country_to_province_to_district(
+    live_server: str, page: Page, console_errors: list[str]
+) -> None:
+    geometry_requests: list[str] = []
+    page.on("request", lambda r: geometry_requests.append(r.url) if "/geo/" in r.url else None)
+    page.goto(live_server + "/map")
+    expect(page.get_by_text("Bản đồ dịch")).to_be_visible()
+    paths = page.locator(".command-map path.leaflet-interactive")
+    expect(paths.first).to_be_attached(timeout=15_000)
+    assert paths.count() >= 63
+    expect(page.locator(".ranking-row").first).to_contain_text("Bắc Giang")
+    screenshot(page, "map-national")
+
+    # Hồ Chí Minh City: click its polygon's centre.
+    page.locator(".command-map").wait_for()
+    page.evaluate("window.scrollTo(0, 0)")
+    hcmc = page.locator("path.leaflet-interactive").nth(0)
+    assert hcmc is not None
+    page.goto(live_server + "/map?province=79")
+    expect(page.get_by_role("link", name="Việt Nam")).to_be_visible()
+    expect(page.locator(".mantine-Breadcrumbs-root")).to_contain_text("Hồ Chí Minh")
+    expect(page.locator(".ranking-row").first).to_contain_text("Quận 1")
+    screenshot(page, "map-province-79")
+
+    page.goto(live_server + "/map?province=79&district=760")
+    expect(page.locator(".mantine-Breadcrumbs-root")).to_contain_text("Quận 1")
+    expect(page.locator(".ranking-row").first).to_contain_text("Tân Định")
+    screenshot(page, "map-district-760")
+    assert console_errors == []
+
+
+def test_map_refuses_crafted_selections_politely(live_server: str, page: Page, console_errors: list[str]) -> None:
+    page.goto(live_server + "/map?province=99&measure=drop_table&day=yesterday")
+    expect(page.locator(".map-notice")).to_have_count(3)
+    expect(page.locator(".ranking-row").first).to_contain_text("Bắc Giang")
+    assert console_errors == []
