@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 from . import reference
 from .geography import load_geography
 from .mobility import build_routines
-from .output import PARTED, write_table
+from .output import PRESENCE_COLUMNS, write_table
 from .population import build_people, people_table
 from .presets import PRESETS, preset
 from .simulate import SETTINGS, Simulation
@@ -115,6 +115,8 @@ def _write_small_tables(out_dir: Path, sim: Simulation) -> dict[str, int]:
     inf = sim.infections
     infector = inf.column("infector", np.int64)
     venue = inf.column("venue", np.int64)
+    parts = inf.chunks.get("presence", [])
+    presence = np.concatenate(parts) if parts else np.zeros((0, 4), dtype=np.int64)
     write_table(
         out_dir / "infections.parquet",
         pa.table(
@@ -124,6 +126,8 @@ def _write_small_tables(out_dir: Path, sim: Simulation) -> dict[str, int]:
                 "ts": sim.us(inf.column("t", np.int64)),
                 "setting": vocabulary(SETTINGS, inf.column("setting", np.int64)),
                 "venue_id": pa.array(venue + 1, mask=venue < 0),
+                # ground truth presence behind a venue infection (arrival and departure of both)
+                **{name: sim.us_nullable(presence[:, i]) for i, name in enumerate(PRESENCE_COLUMNS)},
             }
         ),
     )

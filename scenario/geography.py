@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import shapely
@@ -37,7 +38,9 @@ class Geography:
         return len(self.ward_code)
 
 
+@cache
 def load_geography() -> Geography:
+    """The areas as arrays (read once per process; the arrays are not to be modified)."""
     areas = load_areas()
     wards = areas[areas["level"] == "ward"].sort_values(["province_code", "district_code", "code"], kind="stable")
     districts = areas[areas["level"] == "district"].set_index("code")

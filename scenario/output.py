@@ -91,6 +91,10 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("ts", TS),
             ("setting", pa.string()),
             ("venue_id", pa.int64()),
+            ("infector_arrival", TS),
+            ("infector_departure", TS),
+            ("infectee_arrival", TS),
+            ("infectee_departure", TS),
         ]
     ),
     "outcomes": pa.schema(
@@ -101,6 +105,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
 }
+
+# Optional ground truth of venue infections: when infector and infectee were at the venue.
+PRESENCE_COLUMNS = ("infector_arrival", "infector_departure", "infectee_arrival", "infectee_departure")
 
 # Tables written as a folder of parts as they are produced; the others as one file.
 PARTED = ("checkins", "contacts", "declarations")

@@ -173,7 +173,7 @@ def first_dose_coverage(province_codes: list[str], start: dt.date, days: int) ->
         points = sorted(
             (date_of(r["date"]).toordinal(), float(r["first_dose_share"])) for r in rows if r["province"] == group
         )
-        xs, ys = zip(*points)
+        xs, ys = zip(*points, strict=True)
         return np.interp(day_numbers, xs, ys)
 
     groups = {r["province"] for r in rows}

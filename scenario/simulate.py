@@ -83,11 +83,11 @@ class Simulation:
         start: dt.date,
         days: int,
         rng: np.random.Generator,
-        params: Parameters = Parameters(),
+        params: Parameters | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> None:
         self.geo, self.people, self.venues, self.routines = geo, people, venues, routines
-        self.start, self.days, self.rng, self.params = start, days, rng, params
+        self.start, self.days, self.rng, self.params = start, days, rng, params or Parameters()
         self.progress = progress or (lambda message: None)
         self.n = len(people)
         self.state = State.empty(self.n)
@@ -118,6 +118,10 @@ class Simulation:
     # ------------------------------------------------------------------ helpers
     def us(self, t: np.ndarray) -> pa.Array:
         return timestamps(self.base_us + np.asarray(t, dtype=np.int64) * 1_000_000)
+
+    def us_nullable(self, t: np.ndarray) -> pa.Array:
+        t = np.asarray(t, dtype=np.int64)
+        return timestamps(self.base_us + np.maximum(t, 0) * 1_000_000, null=t < 0)
 
     def _ids(self, table: str, count: int) -> np.ndarray:
         first = self.next_id[table]
@@ -405,7 +409,10 @@ class Simulation:
             s = np.maximum(visits.start[src_visit], visits.start[target])
             e = np.minimum(visits.end[src_visit], visits.end[target])
             t = t0 + s + ((e - s) * rng.random(len(s))).astype(np.int64)
-            cand.append((visits.person[target], visits.person[src_visit], t, VENUE, visits.venue[target]))
+            presence = t0 + np.stack(
+                [visits.start[src_visit], visits.end[src_visit], visits.start[target], visits.end[target]], axis=1
+            )
+            cand.append((visits.person[target], visits.person[src_visit], t, VENUE, visits.venue[target], presence))
 
         # proximity: recorded Bluetooth encounters away from home
         a, b, start, duration, distance, where = enc
@@ -454,6 +461,7 @@ class Simulation:
         t = np.concatenate([c[2] for c in cand]).astype(np.int64)
         setting = np.concatenate([np.full(len(c[0]), c[3]) for c in cand])
         venue = np.concatenate([c[4] for c in cand]).astype(np.int64)
+        presence = np.concatenate([c[5] if len(c) > 5 else np.full((len(c[0]), 4), -1) for c in cand]).astype(np.int64)
         is_seed = setting == SEED
         ok = st.inf_t[dst] == NEVER_T
         ok &= free[dst]
@@ -464,20 +472,34 @@ class Simulation:
             np.where(st.vacc1_day[dst] + 14 <= day, params.ve_dose1, 0.0),
         )
         ok &= is_seed | (rng.random(len(dst)) >= protection)
-        dst, src, t, setting, venue = dst[ok], src[ok], t[ok], setting[ok], venue[ok]
+        dst, src, t, setting, venue, presence = dst[ok], src[ok], t[ok], setting[ok], venue[ok], presence[ok]
         order = np.lexsort((setting, t, dst))
-        dst, src, t, setting, venue = dst[order], src[order], t[order], setting[order], venue[order]
+        dst, src, t, setting, venue, presence = (
+            dst[order],
+            src[order],
+            t[order],
+            setting[order],
+            venue[order],
+            presence[order],
+        )
         first = np.ones(len(dst), dtype=bool)
         first[1:] = dst[1:] != dst[:-1]
-        dst, src, t, setting, venue = dst[first], src[first], t[first], setting[first], venue[first]
+        dst, src, t, setting, venue, presence = (
+            dst[first],
+            src[first],
+            t[first],
+            setting[first],
+            venue[first],
+            presence[first],
+        )
         src = np.where(setting == SEED, -1, src)
-        self._infect(day, dst, src, t, setting, venue)
+        self._infect(day, dst, src, t, setting, venue, presence)
 
     def _seeds(self, day: int, today: np.ndarray, visits: Visits, active: np.ndarray):
-        rng, geo, people = self.rng, self.geo, self.people
+        rng, geo = self.rng, self.geo
         chosen, times = [], []
+        v_prov = self.routines.province[visits.person]
         for _, p, district, kind in today:
-            v_prov = self.routines.province[visits.person]
             pool = np.flatnonzero(v_prov == p)
             if kind >= 0:
                 pool = pool[self.venues.kind[visits.venue[pool]] == kind]
@@ -495,7 +517,7 @@ class Simulation:
         n = len(chosen)
         return np.array(chosen, dtype=np.int64), np.full(n, -1), np.array(times, dtype=np.int64), SEED, np.full(n, -1)
 
-    def _infect(self, day: int, dst, src, t, setting, venue) -> None:
+    def _infect(self, day: int, dst, src, t, setting, venue, presence) -> None:
         st, rng, people = self.state, self.rng, self.people
         n = len(dst)
         st.inf_t[dst] = t
@@ -510,7 +532,7 @@ class Simulation:
         seeks = symptomatic & (rng.random(n) < 0.85 / (1 + load / 200))
         delay = rng.integers(0, 3, n) + (rng.random(n) < load / (load + 50)) * rng.integers(1, 4, n)
         st.test_day[dst[seeks]] = (onset[seeks] // DAY + 1 + delay[seeks]).astype(np.int32)
-        self.infections.add(infectee=dst, infector=src, t=t, setting=setting, venue=venue)
+        self.infections.add(infectee=dst, infector=src, t=t, setting=setting, venue=venue, presence=presence)
 
     def _province_load(self, day: int) -> np.ndarray:
         """Confirmed cases in the last 7 days per 100,000 simulated residents, by province."""
@@ -573,7 +595,7 @@ class Simulation:
         st.conf_t[new] = conf_t
         st.test_day[new] = NEVER
         np.add.at(self.ward_cases[day], people.ward[new], 1)
-        recover = (conf_t // DAY + rng.integers(10, 22, len(new))).astype(np.int32)
+        recover = (conf_t // DAY + rng.integers(12, 22, len(new))).astype(np.int32)
         st.recover_day[new] = recover
         survives = st.death_t[new] > recover.astype(np.int64) * DAY
         rec = new[survives & (recover < self.days)]
@@ -599,7 +621,11 @@ class Simulation:
             contacts.append(b[hit_a])
             contacts.append(a[hit_b])
         found = np.unique(np.concatenate(contacts))
-        found = found[~is_case[found] & (st.conf_t[found] == NEVER_T) & (st.quar_until[found] <= day)]
+        found = found[
+            ~is_case[found]
+            & (st.conf_t[found] == NEVER_T)
+            & ((st.quar_until[found] == NEVER) | (st.quar_until[found] <= day))
+        ]
         traced = rng.random(len(found)) < capacity[self.routines.province[found]]
         household = np.isin(found, members)
         found = found[traced | household]

@@ -222,7 +222,6 @@ def _names(geo: Geography, kind: np.ndarray, ward: np.ndarray, rng: np.random.Ge
     names = join_words(vocabulary(prefixes, template), vocabulary(suffix_vocab, suffix))
     # factories in the industrial provinces name their park
     province = geo.ward_province[ward]
-    park_names = np.array(["" for _ in geo.province_code], dtype=object)
     factory = kind == KIND_INDEX["factory"]
     park_choice = np.full(len(kind), -1)
     for p, code in enumerate(geo.province_code):
