@@ -138,6 +138,15 @@ def legend(measure: str, lang: str) -> dmc.Paper:
                 [html.Span(className="legend-swatch", style={"background": colour}), dmc.Text(label, size="xs")], gap=6
             )
             for colour, label in legend_items(measure, lang)
+        ]
+        + [
+            dmc.Group(
+                [
+                    html.Span(className="legend-swatch", style={"background": "#dee2e6"}),
+                    dmc.Text(t("map.no_data", lang), size="xs"),
+                ],
+                gap=6,
+            )
         ],
         withBorder=True,
         p="xs",

@@ -202,6 +202,7 @@ def _derive(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
     con.execute(sql("load/touch_case_days"), {"load_id": load_id})
     con.execute(sql("load/recount_new_cases"))
     con.execute(sql("load/accumulate_ward_day"), {"load_id": load_id})
+    con.execute(sql("load/accumulate_ward_population"), {"load_id": load_id})
     con.execute("DROP TABLE touched_case_days")
 
 

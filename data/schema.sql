@@ -156,3 +156,9 @@ CREATE OR REPLACE MACRO area_visible(level, province_code, district_code, scope_
     CASE WHEN level = 'province'
          THEN scope_level = 'national' OR (scope_level = 'province' AND list_contains(scope_codes, province_code))
          ELSE in_scope(province_code, district_code, scope_level, scope_codes) END;
+
+-- Derived: registered people per ward, the denominator of every rate (the register covers the population).
+CREATE TABLE IF NOT EXISTS ward_population (
+    ward_code VARCHAR PRIMARY KEY,
+    people    BIGINT NOT NULL
+);
