@@ -1,0 +1,397 @@
+"""The in-memory tracing index: check-ins by venue and time and by person, encounters by person, households.
+
+Built from the store (through `data.tracing`, the only code here that reads it) into NumPy arrays:
+
+- people and venues get dense int32 numbers (`IdMap`); instants are int32 seconds since `EPOCH_S`;
+- check-ins are sorted by (venue, arrival) with the key `venue << 32 | arrival + 2**31` in one int64
+  array, so "who else was at this venue then" is a `searchsorted` range; exit scans are matched to
+  the person's last arrival at the same venue and kept as that presence's `exit_end` (the dwell time of
+  the venue kind, which is rule data, is applied when tracing); a second ordering by person (a
+  permutation with per-person offsets) finds one person's own check-ins;
+- encounters are stored twice (once under each person), sorted by (person, start), with offsets;
+- households: person → household and household → members;
+- cases: confirmation, sample and symptom onset by person.
+
+New events are appended as further segments (`TraceIndex.refresh`) instead of rebuilding; a full
+rebuild happens when the register changed (new people or venues) or when segments pile up.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from data import tracing as source
+from data.contract import VENUE_KINDS
+from data.store import Store
+from rules.tracing import TracingRule, tracing_rules
+
+log = logging.getLogger(__name__)
+
+EPOCH_S = source.EPOCH_S
+BIAS = 1 << 31  # arrival + BIAS is the (non-negative) low half of a venue key
+NO_EXIT = np.iinfo(np.int32).max
+NO_ONSET = np.iinfo(np.int32).min
+MAX_SEGMENTS = 8  # beyond this many appended segments, refresh rebuilds
+
+
+def _column(table: pa.Table, name: str, dtype: type) -> np.ndarray:
+    return table.column(name).to_numpy().astype(dtype, copy=False)
+
+
+def expand_ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of all ranges [lo_i, hi_i) laid end to end, and for each position its range i."""
+    counts = np.maximum(hi - lo, 0).astype(np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    which = np.repeat(np.arange(len(counts)), counts)
+    starts = np.cumsum(counts) - counts
+    positions = np.arange(total, dtype=np.int64) + (lo.astype(np.int64) - starts)[which]
+    return positions, which
+
+
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """The permutation that sorts integer keys, equal keys kept in input order.
+
+    Packs (key, row) into one int64 and sorts values, which NumPy does several times faster than
+    an argsort; falls back to a stable argsort when the two do not fit in 63 bits.
+    """
+    n = len(keys)
+    if n == 0:
+        return np.empty(0, np.int64)
+    low = int(keys.min())
+    span = int(keys.max()) - low
+    row_bits = max(1, n.bit_length())
+    if span.bit_length() + row_bits > 63:
+        return np.argsort(keys, kind="stable")
+    packed = keys.astype(np.int64) - low
+    packed <<= row_bits
+    packed |= np.arange(n, dtype=np.int64)
+    packed.sort()
+    packed &= (1 << row_bits) - 1
+    return packed
+
+
+def offsets_of(sorted_groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Start of each group's rows in an array sorted by group, plus the end: n_groups + 1 int64."""
+    offsets = np.zeros(n_groups + 1, np.int64)
+    np.cumsum(np.bincount(sorted_groups, minlength=n_groups), out=offsets[1:])
+    return offsets
+
+
+class IdMap:
+    """External 64-bit ids ↔ dense int32 numbers (a lookup table when the ids are compact)."""
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.ids = np.ascontiguousarray(ids, dtype=np.int64)
+        if len(self.ids) > 1 and not (np.diff(self.ids) > 0).all():
+            raise ValueError("ids must be sorted and unique")
+        self._low = int(self.ids[0]) if len(self.ids) else 0
+        span = int(self.ids[-1]) - self._low + 1 if len(self.ids) else 0
+        self._table: np.ndarray | None = None
+        if span <= 4 * len(self.ids) + 1024:
+            self._table = np.full(span, -1, np.int32)
+            self._table[self.ids - self._low] = np.arange(len(self.ids), dtype=np.int32)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def dense(self, values: np.ndarray) -> np.ndarray:
+        """Dense numbers of `values` (int32; -1 where the id is unknown)."""
+        values = np.asarray(values, dtype=np.int64)
+        if self._table is not None:
+            offset = values - self._low
+            inside = (offset >= 0) & (offset < len(self._table))
+            out = np.full(len(values), -1, np.int32)
+            out[inside] = self._table[offset[inside]]
+            return out
+        at = np.searchsorted(self.ids, values)
+        at_clipped = np.minimum(at, len(self.ids) - 1)
+        found = (at < len(self.ids)) & (self.ids[at_clipped] == values)
+        return np.where(found, at_clipped, -1).astype(np.int32)
+
+    def dense_one(self, value: int) -> int:
+        return int(self.dense(np.array([value]))[0])
+
+
+@dataclass
+class CheckinSegment:
+    """Presences (arrival scans) of some loads, by (venue, arrival), with an ordering by person."""
+
+    venue_key: np.ndarray  # int64, sorted: venue << 32 | arrival + BIAS
+    exit_end: np.ndarray  # int32: the matching exit scan, or NO_EXIT
+    person: np.ndarray  # int32
+    by_person: np.ndarray  # int32: rows grouped by person, each person's rows by (venue, arrival)
+    person_offsets: np.ndarray  # int64, n_people + 1
+
+    @classmethod
+    def build(
+        cls, person: np.ndarray, venue: np.ndarray, ts: np.ndarray, is_exit: np.ndarray, n_people: int
+    ) -> CheckinSegment:
+        order = stable_order(ts)
+        order = order[stable_order(venue[order])]
+        person, venue, ts, is_exit = person[order], venue[order], ts[order], is_exit[order]
+        del order
+        # Grouped by person, each person's scans are in (venue, time) order: an exit scan closes
+        # the arrival just before it when that is the same person's arrival at the same venue.
+        by_person = stable_order(person)
+        exits = np.flatnonzero(is_exit[by_person])
+        exits = exits[exits > 0]
+        closing, closed = by_person[exits], by_person[exits - 1]
+        matched = (person[closed] == person[closing]) & (venue[closed] == venue[closing]) & ~is_exit[closed]
+        exit_end = np.full(len(ts), NO_EXIT, np.int32)
+        exit_end[closed[matched]] = ts[closing[matched]]
+        arrivals = ~is_exit
+        renumber = np.cumsum(arrivals, dtype=np.int64) - 1
+        by_person = renumber[by_person[arrivals[by_person]]].astype(np.int32)
+        person, venue, ts, exit_end = person[arrivals], venue[arrivals], ts[arrivals], exit_end[arrivals]
+        venue_key = venue.astype(np.int64) << 32
+        venue_key |= ts.astype(np.int64) + BIAS
+        return cls(
+            venue_key=venue_key,
+            exit_end=exit_end,
+            person=person,
+            by_person=by_person,
+            person_offsets=offsets_of(person[by_person], n_people),
+        )
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in (self.venue_key, self.exit_end, self.person, self.by_person, self.person_offsets))
+
+    def __len__(self) -> int:
+        return len(self.venue_key)
+
+
+@dataclass
+class ContactSegment:
+    """Encounters of some loads, once under each of the two people, by (person, start)."""
+
+    other: np.ndarray  # int32
+    start: np.ndarray  # int32
+    duration: np.ndarray  # int32
+    distance: np.ndarray  # float32
+    offsets: np.ndarray  # int64, n_people + 1
+
+    @classmethod
+    def build(
+        cls,
+        person_a: np.ndarray,
+        person_b: np.ndarray,
+        start: np.ndarray,
+        duration: np.ndarray,
+        distance: np.ndarray,
+        n_people: int,
+    ) -> ContactSegment:
+        owner = np.concatenate([person_a, person_b])
+        other = np.concatenate([person_b, person_a])
+        start2 = np.concatenate([start, start])
+        order = stable_order(start2)
+        order = order[stable_order(owner[order])]
+        owner = owner[order]
+        return cls(
+            other=other[order],
+            start=start2[order],
+            duration=np.concatenate([duration, duration])[order],
+            distance=np.concatenate([distance, distance])[order],
+            offsets=offsets_of(owner, n_people),
+        )
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in (self.other, self.start, self.duration, self.distance, self.offsets))
+
+    def __len__(self) -> int:
+        return len(self.other) // 2
+
+
+@dataclass
+class Cases:
+    """Confirmed cases by person id: dense person, sample, confirmation and onset (int32 seconds)."""
+
+    person_id: np.ndarray  # int64, sorted
+    person: np.ndarray  # int32
+    sample: np.ndarray
+    confirmed: np.ndarray
+    onset: np.ndarray  # NO_ONSET without symptoms
+
+    @classmethod
+    def build(cls, table: pa.Table, people: IdMap) -> Cases:
+        person_id = _column(table, "person_id", np.int64)
+        onset = table.column("onset").fill_null(NO_ONSET).to_numpy().astype(np.int32)
+        return cls(
+            person_id=person_id,
+            person=people.dense(person_id),
+            sample=_column(table, "sample", np.int32),
+            confirmed=_column(table, "confirmed", np.int32),
+            onset=onset,
+        )
+
+    def find(self, person_ids: np.ndarray) -> np.ndarray:
+        """Row of each person id among the cases, -1 if not a case."""
+        person_ids = np.asarray(person_ids, dtype=np.int64)
+        at = np.searchsorted(self.person_id, person_ids)
+        at_clipped = np.minimum(at, max(len(self.person_id) - 1, 0))
+        found = (
+            (at < len(self.person_id)) & (self.person_id[at_clipped] == person_ids) if len(self.person_id) else at < 0
+        )
+        return np.where(found, at_clipped, -1)
+
+    def __len__(self) -> int:
+        return len(self.person_id)
+
+
+@dataclass
+class RuleArrays:
+    """One rule version's venue parameters, per dense venue."""
+
+    dwell: np.ndarray  # int64 seconds of presence after a check-in
+    counted: np.ndarray  # bool: co-presence at this venue can make an F1
+
+
+@dataclass
+class TraceIndex:
+    people: IdMap
+    household_members: np.ndarray  # int32 dense people, grouped by household
+    household_offsets: np.ndarray  # int64, n_households + 1
+    household_of: np.ndarray  # int32 per dense person
+    venues: IdMap
+    venue_kind: np.ndarray  # int8 index into VENUE_KINDS, per dense venue
+    checkins: list[CheckinSegment]
+    contacts: list[ContactSegment]
+    cases: Cases
+    last_load: int
+    build_seconds: float = 0.0
+    _rule_arrays: dict[str, RuleArrays] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_people(self) -> int:
+        return len(self.people)
+
+    def rule_arrays(self, rule: TracingRule) -> RuleArrays:
+        found = self._rule_arrays.get(rule.name)
+        if found is None:
+            dwell_by_kind = np.array([rule.dwell_s[k] for k in VENUE_KINDS], np.int64)
+            counted_by_kind = np.array([k in rule.venue_kinds for k in VENUE_KINDS])
+            found = RuleArrays(dwell=dwell_by_kind[self.venue_kind], counted=counted_by_kind[self.venue_kind])
+            self._rule_arrays[rule.name] = found
+        return found
+
+    @property
+    def nbytes(self) -> int:
+        arrays = [self.people.ids, self.household_members, self.household_offsets, self.household_of]
+        arrays += [self.venues.ids, self.venue_kind, self.cases.person_id, self.cases.person]
+        arrays += [self.cases.sample, self.cases.confirmed, self.cases.onset]
+        for id_map in (self.people, self.venues):
+            if id_map._table is not None:
+                arrays.append(id_map._table)
+        return sum(a.nbytes for a in arrays) + sum(s.nbytes for s in self.checkins + self.contacts)
+
+    def summary(self) -> str:
+        return (
+            f"{self.n_people:,} people, {len(self.venues):,} venues, "
+            f"{sum(len(s) for s in self.checkins):,} presences in {len(self.checkins)} segment(s), "
+            f"{sum(len(s) for s in self.contacts):,} encounters, {len(self.cases):,} cases; "
+            f"{self.nbytes / 2**20:,.0f} MiB, built in {self.build_seconds:.2f} s"
+        )
+
+    def refresh(self, store: Store) -> TraceIndex:
+        """The index brought up to date with the loads committed since it was built.
+
+        Call after each load (e.g. from the writer's commit listener). Appends the new check-ins and
+        encounters as new segments and re-reads the cases; returns a fully rebuilt index instead
+        when the register changed (new people or venues) or too many segments piled up.
+        """
+        changes = source.register_changes(store, self.last_load)
+        if changes.last_load == self.last_load:
+            return self
+        if changes.people or changes.venues or len(self.checkins) >= MAX_SEGMENTS:
+            return build_index(store)
+        started = time.perf_counter()
+        checkins, contacts = _segments(store, self.people, self.venues, self.last_load, changes.last_load)
+        self.checkins = self.checkins + checkins
+        self.contacts = self.contacts + contacts
+        self.cases = Cases.build(source.cases(store, _lookback_days()), self.people)
+        self.last_load = changes.last_load
+        log.info("tracing index refreshed to load %d in %.2f s", self.last_load, time.perf_counter() - started)
+        return self
+
+
+def _lookback_days() -> int:
+    # Onset is read once for all versions, over the longest look-back any version uses.
+    return max(rule.onset_lookback_days for rule in tracing_rules())
+
+
+def _segments(
+    store: Store, people: IdMap, venues: IdMap, after_load: int, upto_load: int
+) -> tuple[list[CheckinSegment], list[ContactSegment]]:
+    checkins_out: list[CheckinSegment] = []
+    contacts_out: list[ContactSegment] = []
+    table = source.checkins(store, after_load, upto_load)
+    if table.num_rows:
+        person = people.dense(_column(table, "person_id", np.int64))
+        venue = venues.dense(_column(table, "venue_id", np.int64))
+        ts = _column(table, "ts", np.int32)
+        is_exit = _column(table, "is_exit", np.bool_)
+        del table
+        known = (person >= 0) & (venue >= 0)
+        if not known.all():
+            log.warning("tracing index: %d check-ins of unknown people or venues left out", int((~known).sum()))
+            person, venue, ts, is_exit = person[known], venue[known], ts[known], is_exit[known]
+        checkins_out.append(CheckinSegment.build(person, venue, ts, is_exit, len(people)))
+    table = source.contacts(store, after_load, upto_load)
+    if table.num_rows:
+        a = people.dense(_column(table, "person_a", np.int64))
+        b = people.dense(_column(table, "person_b", np.int64))
+        known = (a >= 0) & (b >= 0) & (a != b)
+        contacts_out.append(
+            ContactSegment.build(
+                a[known],
+                b[known],
+                _column(table, "start", np.int32)[known],
+                _column(table, "duration_s", np.int32)[known],
+                _column(table, "distance_m", np.float32)[known],
+                len(people),
+            )
+        )
+    return checkins_out, contacts_out
+
+
+def build_index(store: Store) -> TraceIndex:
+    """A full build from the store: every load finished so far."""
+    started = time.perf_counter()
+    last_load = source.register_changes(store, 0).last_load
+    people_table = source.people(store)
+    people = IdMap(_column(people_table, "person_id", np.int64))
+    _, household_of = np.unique(_column(people_table, "household_id", np.int64), return_inverse=True)
+    household_of = household_of.astype(np.int32)
+    del people_table
+    members = stable_order(household_of).astype(np.int32)
+    household_offsets = offsets_of(household_of[members], int(household_of.max()) + 1 if len(household_of) else 0)
+    venues_table = source.venues(store)
+    venues = IdMap(_column(venues_table, "venue_id", np.int64))
+    kind_code = {kind: i for i, kind in enumerate(VENUE_KINDS)}
+    venue_kind = np.array(
+        [kind_code.get(k, kind_code["other"]) for k in venues_table.column("kind").to_pylist()], np.int8
+    )
+    checkins, contacts = _segments(store, people, venues, 0, last_load)
+    index = TraceIndex(
+        people=people,
+        household_members=members,
+        household_offsets=household_offsets,
+        household_of=household_of,
+        venues=venues,
+        venue_kind=venue_kind,
+        checkins=checkins,
+        contacts=contacts,
+        cases=Cases.build(source.cases(store, _lookback_days()), people),
+        last_load=last_load,
+    )
+    index.build_seconds = time.perf_counter() - started
+    log.info("tracing index: %s", index.summary())
+    return index
