@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from data.config import ROOT, db_path
+from tracing.cli import add_trace_command
 
 log = logging.getLogger("pccovid")
 
@@ -173,6 +174,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--access-log", action="store_true")
     p.set_defaults(run=cmd_serve)
+
+    add_trace_command(sub, default_db)
     return top
 
 
