@@ -2,32 +2,40 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import plotly.graph_objects as go
 import pyarrow as pa
+from plotly.subplots import make_subplots
 
 from components.i18n import plotly_separators, t
 
 CASE_RED = "#c92a2a"
+TEST_BLUE = "#1971c2"
+CHECKIN_TEAL = "#0c8599"
+DOSE_GREEN = "#2b8a3e"
 AVERAGE_DARK = "#343a40"
+PROVISIONAL_GREY = "rgba(134, 142, 150, 0.15)"
 
 
 def base_layout(lang: str, title: str, source: str) -> dict:
     return {
         "title": {"text": title, "x": 0.01, "font": {"size": 16}},
         "separators": plotly_separators(lang),
-        "margin": {"l": 50, "r": 20, "t": 50, "b": 70},
+        "margin": {"l": 55, "r": 20, "t": 50, "b": 70},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
-        "font": {"family": "Inter, 'Noto Sans', 'Segoe UI', Arial, sans-serif"},
+        "font": {"family": "'Noto Sans', 'Segoe UI', Roboto, Arial, sans-serif"},
         "legend": {"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
+        "hovermode": "x unified",
         "annotations": [
             {
                 "text": source,
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
-                "y": -0.2,
+                "y": -0.22,
                 "showarrow": False,
                 "font": {"size": 10, "color": "#868e96"},
                 "xanchor": "left",
@@ -36,33 +44,118 @@ def base_layout(lang: str, title: str, source: str) -> dict:
     }
 
 
-def daily_cases_figure(daily: pa.Table, lang: str, version: int) -> go.Figure:
-    """New confirmed cases per day as bars, with the 7-day rolling average as a line."""
-    frame = daily.select(["day", "new_cases"]).to_pandas()
+def _frame(daily: pa.Table, column: str) -> pd.DataFrame:
+    frame = daily.select(["day", column]).to_pandas()
     frame["day"] = pd.to_datetime(frame["day"])
-    frame["avg7"] = frame["new_cases"].rolling(7, min_periods=1).mean()
+    frame["avg7"] = frame[column].rolling(7, min_periods=7).mean()
+    return frame
+
+
+def _mark_provisional(figure: go.Figure, frame: pd.DataFrame, provisional_days: int, lang: str) -> None:
+    """Shade the last days whose results are still arriving, so nobody reads a fall that is only a lag."""
+    if frame.empty or provisional_days <= 0:
+        return
+    last = frame["day"].iloc[-1]
+    start = last - pd.Timedelta(days=provisional_days - 1) - pd.Timedelta(hours=12)
+    figure.add_vrect(
+        x0=start,
+        x1=last + pd.Timedelta(hours=12),
+        fillcolor=PROVISIONAL_GREY,
+        line_width=0,
+        layer="below",
+        annotation_text=t("chart.provisional", lang),
+        annotation_position="top left",
+        annotation_font_size=10,
+        annotation_font_color="#868e96",
+    )
+
+
+def daily_series_figure(
+    daily: pa.Table,
+    column: str,
+    lang: str,
+    version: int,
+    *,
+    title_key: str,
+    colour: str,
+    provisional_days: int = 0,
+) -> go.Figure:
+    """A daily count as bars with its 7-day average as a line; the last provisional days shaded."""
+    frame = _frame(daily, column)
+    name = t(f"chart.{column}", lang)
     figure = go.Figure(
         [
             go.Bar(
-                x=frame["day"],
-                y=frame["new_cases"],
-                name=t("chart.new_cases", lang),
-                marker_color=CASE_RED,
-                opacity=0.55,
-                hovertemplate="%{x|%d/%m/%Y}: %{y:,}<extra></extra>",
+                x=frame["day"], y=frame[column], name=name, marker_color=colour, opacity=0.5, hovertemplate="%{y:,}"
             ),
             go.Scatter(
                 x=frame["day"],
                 y=frame["avg7"],
                 name=t("chart.avg7", lang),
                 line={"color": AVERAGE_DARK, "width": 2.5},
-                hovertemplate="%{x|%d/%m/%Y}: %{y:,.1f}<extra></extra>",
+                hovertemplate="%{y:,.1f}",
             ),
         ]
     )
-    figure.update_layout(**base_layout(lang, t("chart.daily_cases", lang), t("chart.source", lang, version=version)))
-    figure.update_xaxes(tickformat="%d/%m", showgrid=False, title=None)
-    figure.update_yaxes(title=t("chart.cases_axis", lang), gridcolor="#eceff1", rangemode="tozero", tickformat=",d")
-    if frame["new_cases"].max() < 5:  # small counts: whole-number ticks, never 0, 0, 1, 1
+    figure.update_layout(**base_layout(lang, t(title_key, lang), t("chart.source", lang, version=version)))
+    figure.update_xaxes(tickformat="%d/%m", showgrid=False, title=None, hoverformat="%d/%m/%Y")
+    figure.update_yaxes(gridcolor="#eceff1", rangemode="tozero", tickformat=",d")
+    if frame[column].max() < 5:  # small counts: whole-number ticks, never 0, 0, 1, 1
         figure.update_yaxes(dtick=1)
+    _mark_provisional(figure, frame, provisional_days, lang)
     return figure
+
+
+def daily_cases_figure(daily: pa.Table, lang: str, version: int, provisional_days: int = 0) -> go.Figure:
+    return daily_series_figure(
+        daily,
+        "new_cases",
+        lang,
+        version,
+        title_key="chart.daily_cases",
+        colour=CASE_RED,
+        provisional_days=provisional_days,
+    )
+
+
+def tests_positivity_figure(daily: pa.Table, lang: str, version: int, provisional_days: int = 0) -> go.Figure:
+    """Tests per day as bars; the 7-day positivity (positives / tests) as a line on its own axis."""
+    frame = daily.select(["day", "tests", "positives"]).to_pandas()
+    frame["day"] = pd.to_datetime(frame["day"])
+    tests7 = frame["tests"].rolling(7, min_periods=7).sum()
+    frame["positivity"] = (frame["positives"].rolling(7, min_periods=7).sum() / tests7).where(tests7 > 0)
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    figure.add_trace(
+        go.Bar(
+            x=frame["day"],
+            y=frame["tests"],
+            name=t("chart.tests", lang),
+            marker_color=TEST_BLUE,
+            opacity=0.45,
+            hovertemplate="%{y:,}",
+        ),
+        secondary_y=False,
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=frame["day"],
+            y=frame["positivity"],
+            name=t("chart.positivity7", lang),
+            line={"color": CASE_RED, "width": 2.5},
+            hovertemplate="%{y:.1%}",
+        ),
+        secondary_y=True,
+    )
+    figure.update_layout(
+        **base_layout(lang, t("chart.tests_positivity", lang), t("chart.source", lang, version=version))
+    )
+    figure.update_xaxes(tickformat="%d/%m", showgrid=False, hoverformat="%d/%m/%Y")
+    figure.update_yaxes(gridcolor="#eceff1", rangemode="tozero", tickformat=",d", secondary_y=False)
+    small = frame["positivity"].max() < 0.1 if frame["positivity"].notna().any() else True
+    figure.update_yaxes(tickformat=".1%" if small else ".0%", rangemode="tozero", showgrid=False, secondary_y=True)
+    _mark_provisional(figure, frame, provisional_days, lang)
+    return figure
+
+
+def last_day(daily: pa.Table) -> dt.date | None:
+    return daily.column("day")[-1].as_py() if daily.num_rows else None

@@ -1,6 +1,8 @@
-"""What the overview shows: headline totals and daily series, inside the viewer's jurisdiction."""
+"""What the overview shows: headline figures against the week before, and daily series, inside the viewer's jurisdiction."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pyarrow as pa
 
@@ -10,6 +12,18 @@ from data.viewer import Viewer
 
 HEADLINE_METRICS = ("people", "venues", "checkins", "tests", "positives", "doses", "cases")
 DAILY_METRICS = ("new_cases", "tests", "positives", "checkins", "doses")
+# Figures compared with the same figure seven days earlier ("<metric>_before").
+WEEKLY_METRICS = (
+    "new_cases_today",
+    "new_cases_7d",
+    "active_cases",
+    "tests_7d",
+    "positivity_7d",
+    "doses_7d",
+    "checkins_today",
+)
+# Results for the last days are still arriving (samples taken, results not yet out): shown as provisional.
+PROVISIONAL_DAYS = 3
 
 
 @cached("overview")
@@ -20,6 +34,12 @@ def headline_figures(viewer: Viewer) -> dict[str, object]:
     row["first_day"] = row["first_day"].isoformat() if row["first_day"] else None
     row["last_day"] = row["last_day"].isoformat() if row["last_day"] else None
     return row
+
+
+@cached("overview")
+def weekly_summary(viewer: Viewer, day: str) -> dict[str, float | int | None]:
+    """Each of WEEKLY_METRICS on `day` and the same a week earlier (`<metric>_before`)."""
+    return store().query("overview/summary", day=dt.date.fromisoformat(day), **viewer.params).to_pylist()[0]
 
 
 @cached("overview")

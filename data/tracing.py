@@ -48,3 +48,8 @@ def contacts(store: Store, after_load: int, upto_load: int) -> pa.Table:
 def cases(store: Store, lookback_days: int) -> pa.Table:
     """person_id, sample, confirmed, onset (int32 s since EPOCH_S; onset null without symptoms); one row per case."""
     return store.query("tracing/cases", base=EPOCH_S, lookback_days=lookback_days)
+
+
+def revealable_infections(store: Store) -> pa.Table:
+    """Evaluation only: infector, infectee, setting, ts of the infections the data could reveal (see the query)."""
+    return store.query("tracing/revealable_infections", base=EPOCH_S)

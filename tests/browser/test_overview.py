@@ -17,12 +17,15 @@ def test_overview_shows_real_headline_figures(live_server: str, page: Page, cons
     page.goto(live_server + "/")
     expect(page.get_by_text("Tổng quan tình hình dịch")).to_be_visible()
     cards = page.locator(".headline-card")
-    expect(cards).to_have_count(7)
+    expect(cards).to_have_count(13)
     expect(page.locator("[data-metric=people] .figure")).to_have_text("12")
     expect(page.locator("[data-metric=checkins] .figure")).to_have_text("11")
     expect(page.locator("[data-metric=cases] .figure")).to_have_text("3")
     expect(page.get_by_text("Dữ liệu từ 01/07/2021 đến 24/07/2021")).to_be_visible()
+    expect(page.locator("[data-metric=new_cases_7d] .figure")).to_have_text("3")
+    expect(page.locator("[data-metric=new_cases_7d] .change")).to_contain_text("so với tuần trước")
     expect(page.locator(".js-plotly-plot .bars path").first).to_be_attached()
+    expect(page.locator(".js-plotly-plot")).to_have_count(4)
     screenshot(page, "overview-vi")
     assert console_errors == []
 
