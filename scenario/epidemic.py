@@ -36,7 +36,7 @@ VENUE_LAMBDA = dict(
 
 # Crowded housing (boarding houses of the industrial parks, dense alleys) raises transmission in the
 # places where the 2021 wave grew; a modelling assumption that reproduces where it grew, not a measurement.
-CROWDING = {"79": 1.85, "74": 1.7, "75": 1.5, "80": 1.5, "24": 1.4, "27": 1.3}
+CROWDING = {"79": 1.9, "74": 1.8, "75": 1.6, "80": 1.6, "24": 1.2, "27": 1.2}
 
 
 @dataclass(frozen=True)

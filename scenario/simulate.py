@@ -224,7 +224,8 @@ class Simulation:
         )
 
         alive = st.death_t > t0
-        isolated = (st.conf_t < t0) & (st.recover_day > day)
+        # a result that arrives during the day keeps the case at home for the whole day
+        isolated = (st.conf_t < t0 + DAY) & (st.recover_day > day)
         quarantined = (st.quar_start <= day) & (day < st.quar_until)
         sick = (st.onset_t < t0) & (st.onset_t + 4 * DAY > t0) & (rng.random(self.n) < 0.5)
         active = alive & ~isolated & ~quarantined & ~sick
@@ -245,7 +246,7 @@ class Simulation:
     # ------------------------------------------------------------------ check-ins
     def _write_checkins(self, day: int, visits: Visits, app: np.ndarray) -> None:
         venue_shows_qr = self.venues.qr_day[visits.venue] <= day
-        scans = app[visits.person] & venue_shows_qr & (self.rng.random(len(visits.person)) < 0.85)
+        scans = app[visits.person] & venue_shows_qr & (self.rng.random(len(visits.person)) < 0.9)
         idx = np.flatnonzero(scans)
         kind = self.venues.kind[visits.venue[idx]]
         source = (self.rng.random(len(idx)) < self.kinds.venue_scan_share[kind]).astype(np.int64)
@@ -277,7 +278,7 @@ class Simulation:
         # same household: consecutive app users of a household, evenings at home
         users = np.flatnonzero(app & at_home & self.people.has_phone)
         same = people.household[users[1:]] == people.household[users[:-1]]
-        pair = np.flatnonzero(same & (rng.random(len(same)) < 0.25))
+        pair = np.flatnonzero(same & (rng.random(len(same)) < 0.12))
         a, b = users[pair], users[pair + 1]
         parts_a.append(a), parts_b.append(b)
         parts_s.append(t0 + self._clock(len(a), 18.5, 22.0))
@@ -287,14 +288,14 @@ class Simulation:
 
         # same venue at the same time: neighbours in arrival order among app users present
         sel = np.flatnonzero(app[visits.person])
-        for gap in (1, 2, 3):
+        for gap in (1, 2):
             i, j = sel[:-gap], sel[gap:]
             ok = (
                 (visits.venue[i] == visits.venue[j])
                 & (visits.start[j] < visits.end[i])
                 & (visits.person[i] != visits.person[j])
             )
-            ok &= rng.random(len(ok)) < 0.45
+            ok &= rng.random(len(ok)) < 0.3
             i, j = i[ok], j[ok]
             overlap_start = np.maximum(visits.start[i], visits.start[j])
             overlap = np.minimum(visits.end[i], visits.end[j]) - overlap_start
@@ -312,7 +313,7 @@ class Simulation:
             ward = people.ward[local]
             lo = np.searchsorted(ward, ward, side="left")
             hi = np.searchsorted(ward, ward, side="right")
-            meet = np.flatnonzero((hi - lo > 1) & (rng.random(len(local)) < 0.04))
+            meet = np.flatnonzero((hi - lo > 1) & (rng.random(len(local)) < 0.03))
             other = lo[meet] + (rng.random(len(meet)) * (hi[meet] - lo[meet] - 1)).astype(np.int64)
             other += other >= meet  # skip oneself
             a, b = local[meet], local[other]

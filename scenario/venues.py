@@ -158,11 +158,11 @@ def build_venues(geo: Geography, residents_per_ward: np.ndarray, days: int, rng:
             for k in range(len(KINDS))
         ]
     )
-    # QR codes spread over the first three months (checkpoints, hospitals from the start)
+    # QR codes spread over the first two months (checkpoints, hospitals from the start)
     p_start = kinds.qr_start[kind_of]
     p_end = kinds.qr_end[kind_of]
     u = rng.random(n)
-    ramp = np.clip((u - p_start) / np.maximum(p_end - p_start, 1e-9) * 90, 0, 90).astype(np.int32)
+    ramp = np.clip((u - p_start) / np.maximum(p_end - p_start, 1e-9) * 60, 0, 60).astype(np.int32)
     qr_day = np.where(u < p_start, 0, np.where(u < p_end, ramp, 1 << 30))
     records_exit = rng.random(n) < kinds.exit_share[kind_of]
     lat, lon = points_in_districts(geo, ward_of, rng)
