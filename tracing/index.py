@@ -128,6 +128,7 @@ class CheckinSegment:
     person: np.ndarray  # int32
     by_person: np.ndarray  # int32: rows grouped by person, each person's rows by (venue, arrival)
     person_offsets: np.ndarray  # int64, n_people + 1
+    unmatched_exits: tuple = ((), (), ())  # exit scans of this build with no arrival in it (person, venue, ts)
 
     @classmethod
     def build(
@@ -140,25 +141,42 @@ class CheckinSegment:
         # Grouped by person, each person's scans are in (venue, time) order: an exit scan closes
         # the arrival just before it when that is the same person's arrival at the same venue.
         by_person = stable_order(person)
-        exits = np.flatnonzero(is_exit[by_person])
-        exits = exits[exits > 0]
+        exit_positions = np.flatnonzero(is_exit[by_person])
+        first = exit_positions == 0
+        exits = exit_positions[~first]
         closing, closed = by_person[exits], by_person[exits - 1]
         matched = (person[closed] == person[closing]) & (venue[closed] == venue[closing]) & ~is_exit[closed]
         exit_end = np.full(len(ts), NO_EXIT, np.int32)
         exit_end[closed[matched]] = ts[closing[matched]]
+        alone = np.concatenate([by_person[exit_positions[first]], closing[~matched]])
+        unmatched_exits = (person[alone], venue[alone], ts[alone])
         arrivals = ~is_exit
         renumber = np.cumsum(arrivals, dtype=np.int64) - 1
         by_person = renumber[by_person[arrivals[by_person]]].astype(np.int32)
         person, venue, ts, exit_end = person[arrivals], venue[arrivals], ts[arrivals], exit_end[arrivals]
         venue_key = venue.astype(np.int64) << 32
         venue_key |= ts.astype(np.int64) + BIAS
-        return cls(
+        segment = cls(
             venue_key=venue_key,
             exit_end=exit_end,
             person=person,
             by_person=by_person,
             person_offsets=offsets_of(person[by_person], n_people),
         )
+        segment.unmatched_exits = unmatched_exits
+        return segment
+
+    def close_presences(self, person: np.ndarray, venue: np.ndarray, ts: np.ndarray) -> int:
+        """Ends presences of this segment at exit scans that arrived later (another load); returns how many."""
+        closed = 0
+        for p, v, t in zip(person.tolist(), venue.tolist(), ts.tolist(), strict=True):
+            rows = self.by_person[self.person_offsets[p] : self.person_offsets[p + 1]]
+            keys = self.venue_key[rows]  # this person's presences, by (venue, arrival)
+            at = int(np.searchsorted(keys, (v << 32) | (t + BIAS), side="right")) - 1
+            if at >= 0 and keys[at] >> 32 == v and self.exit_end[rows[at]] == NO_EXIT:
+                self.exit_end[rows[at]] = t
+                closed += 1
+        return closed
 
     @property
     def nbytes(self) -> int:
@@ -314,6 +332,9 @@ class TraceIndex:
             return build_index(store)
         started = time.perf_counter()
         checkins, contacts = _segments(store, self.people, self.venues, self.last_load, changes.last_load)
+        for segment in checkins:
+            for earlier in self.checkins:
+                earlier.close_presences(*segment.unmatched_exits)
         self.checkins = self.checkins + checkins
         self.contacts = self.contacts + contacts
         self.cases = Cases.build(source.cases(store, _lookback_days()), self.people)

@@ -1,0 +1,89 @@
+"""Recall of the tracer against a synthetic scenario's ground truth (`infections`); evaluation only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from data import tracing as source
+from data.store import Store
+from tracing.index import TraceIndex
+from tracing.trace import rule_for, trace_rows
+
+
+@dataclass
+class Recall:
+    """Of the infections by a confirmed case that the data could reveal, how many the infector's F1 list names."""
+
+    by_setting: dict[str, tuple[int, int]] = field(default_factory=dict)  # setting -> (found, revealable in window)
+    outside_window: int = 0  # revealable by the data but outside the infector's infectious window (rule)
+    outside_found: int = 0
+    mean_f1: float = 0.0  # F1 per case, over every confirmed case
+
+    @property
+    def found(self) -> int:
+        return sum(f for f, _ in self.by_setting.values())
+
+    @property
+    def revealable(self) -> int:
+        return sum(n for _, n in self.by_setting.values())
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.revealable if self.revealable else float("nan")
+
+    def lines(self) -> list[str]:
+        out = [
+            f"recall {self.recall:.2%} ({self.found:,} of {self.revealable:,} revealable infections inside the infector's window)"
+        ]
+        for setting, (found, total) in sorted(self.by_setting.items()):
+            out.append(f"  {setting:<10} {found:>7,} / {total:<7,} {found / total if total else float('nan'):.2%}")
+        out.append(
+            f"  outside the window (the rule cannot see them): {self.outside_window:,}, of which named anyway "
+            f"(household): {self.outside_found:,}; recall over all revealable "
+            f"{(self.found + self.outside_found) / max(self.revealable + self.outside_window, 1):.2%}"
+        )
+        out.append(f"mean F1 list size per case: {self.mean_f1:.1f}")
+        return out
+
+
+def _f1_pairs(index: TraceIndex, rows: np.ndarray) -> tuple[set[tuple[int, int]], int, dict[int, tuple[int, int]]]:
+    """(case, F1) pairs of the cases at rows, the number of F1 links, and each case's window; by rule version."""
+    pairs: set[tuple[int, int]] = set()
+    windows: dict[int, tuple[int, int]] = {}
+    links = 0
+    by_rule: dict[str, list[int]] = {}
+    rules = {}
+    for row in rows.tolist():
+        rule = rule_for(index, row)
+        rules[rule.name] = rule
+        by_rule.setdefault(rule.name, []).append(row)
+    for name, group_rows in by_rule.items():
+        group_rows = np.array(group_rows)
+        batch = trace_rows(index, group_rows, rules[name], f2=False, points=False)
+        case_ids = index.cases.person_id[group_rows]
+        pairs.update(zip(case_ids[batch.f1.group].tolist(), index.people.ids[batch.f1.other].tolist(), strict=True))
+        links += len(batch.f1)
+        spans = zip(batch.window_start.tolist(), batch.window_end.tolist(), strict=True)
+        windows.update(zip(case_ids.tolist(), spans, strict=True))
+    return pairs, links, windows
+
+
+def recall(index: TraceIndex, store: Store) -> Recall:
+    truth = source.revealable_infections(store)
+    all_rows = np.arange(len(index.cases))
+    pairs, links, windows = _f1_pairs(index, all_rows)
+    result = Recall(mean_f1=links / max(len(all_rows), 1))
+    for infector, infectee, setting, ts in zip(
+        *(truth.column(c).to_pylist() for c in ("infector", "infectee", "setting", "ts")), strict=True
+    ):
+        start, end = windows[infector]
+        hit = (infector, infectee) in pairs
+        if start <= ts <= end:
+            found, total = result.by_setting.get(setting, (0, 0))
+            result.by_setting[setting] = (found + hit, total + 1)
+        else:
+            result.outside_window += 1
+            result.outside_found += hit
+    return result
