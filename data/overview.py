@@ -27,9 +27,9 @@ PROVISIONAL_DAYS = 3
 
 
 @cached("overview")
-def headline_figures(viewer: Viewer) -> dict[str, object]:
+def headline_figures(viewer: Viewer, area_code: str | None = None) -> dict[str, object]:
     """Totals of people, venues, check-ins, tests, doses and confirmed cases, and the days they span."""
-    table = store().query("overview/headline_figures", **viewer.params)
+    table = store().query("overview/headline_figures", area_code=area_code, **viewer.params)
     row = table.to_pylist()[0]
     row["first_day"] = row["first_day"].isoformat() if row["first_day"] else None
     row["last_day"] = row["last_day"].isoformat() if row["last_day"] else None
@@ -37,12 +37,13 @@ def headline_figures(viewer: Viewer) -> dict[str, object]:
 
 
 @cached("overview")
-def weekly_summary(viewer: Viewer, day: str) -> dict[str, float | int | None]:
+def weekly_summary(viewer: Viewer, day: str, area_code: str | None = None) -> dict[str, float | int | None]:
     """Each of WEEKLY_METRICS on `day` and the same a week earlier (`<metric>_before`)."""
-    return store().query("overview/summary", day=dt.date.fromisoformat(day), **viewer.params).to_pylist()[0]
+    params = {"day": dt.date.fromisoformat(day), "area_code": area_code, **viewer.params}
+    return store().query("overview/summary", **params).to_pylist()[0]
 
 
 @cached("overview")
-def daily_counts(viewer: Viewer) -> pa.Table:
+def daily_counts(viewer: Viewer, area_code: str | None = None) -> pa.Table:
     """One row per local day: new cases, tests, positives, check-ins and doses."""
-    return store().query("overview/daily_counts", **viewer.params)
+    return store().query("overview/daily_counts", area_code=area_code, **viewer.params)

@@ -162,3 +162,7 @@ CREATE TABLE IF NOT EXISTS ward_population (
     ward_code VARCHAR PRIMARY KEY,
     people    BIGINT NOT NULL
 );
+
+-- Whether a ward lies in the chosen area (a province, district or ward code; any area when NULL).
+CREATE OR REPLACE MACRO in_area(ward_code, province_code, district_code, area_code) AS
+    area_code IS NULL OR area_code = ward_code OR area_code = province_code OR area_code = district_code;

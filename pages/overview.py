@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_mantine_components as dmc
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, ctx, dcc, html
 
 from components import ids
 from components.figures import (
@@ -14,6 +14,7 @@ from components.figures import (
     daily_series_figure,
     tests_positivity_figure,
 )
+from components.area_filter import filter_bar, filter_query, read_area_filter
 from components.i18n import current_language, date, number, t
 from components.stat_card import change_text, stat_card
 from data.overview import PROVISIONAL_DAYS, daily_counts, headline_figures, weekly_summary
@@ -28,6 +29,8 @@ DAILY_CASES = "overview-daily-cases"
 TESTS = "overview-tests"
 CHECKINS = "overview-checkins"
 DOSES = "overview-doses"
+FILTER = "overview-filter"
+SELECTION = "overview-selection"
 
 GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -36,11 +39,28 @@ def _graph(graph_id: str) -> dmc.Paper:
     return dmc.Paper(dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": "340px"}), withBorder=True, p="xs")
 
 
-def layout(**_query: str) -> html.Div:
+def layout(**query: str) -> html.Div:
+    lang, viewer = current_language(), current_viewer()
+    chosen = read_area_filter(
+        viewer,
+        lang,
+        query.get("province"),
+        query.get("district"),
+        query.get("ward"),
+        query.get("from"),
+        query.get("to"),
+    )
+    title = t("overview.title", lang) + (f" — {chosen.area['name']}" if chosen.area else "")
     return html.Div(
         [
-            dmc.Title(t("overview.title"), order=2),
-            dmc.Text(id=PERIOD, c="dimmed", size="sm", mb="md"),
+            dcc.Store(id=SELECTION, data={"area_code": chosen.area_code, "start": chosen.start, "end": chosen.end}),
+            dmc.Group(
+                [dmc.Title(title, order=2), filter_bar(FILTER, chosen, viewer, lang)],
+                justify="space-between",
+                align="flex-end",
+            ),
+            *[dmc.Alert(n, color="yellow", mt="xs", className="filter-notice") for n in chosen.notices],
+            dmc.Text(id=PERIOD, c="dimmed", size="sm", mb="md", mt="xs"),
             dmc.SimpleGrid(id=WEEKLY, cols={"base": 2, "sm": 3, "lg": 6}, spacing="md"),
             dmc.SimpleGrid(
                 [_graph(DAILY_CASES), _graph(TESTS), _graph(CHECKINS), _graph(DOSES)],
@@ -60,17 +80,20 @@ def layout(**_query: str) -> html.Div:
     Output(TOTALS, "children"),
     Output(PERIOD, "children"),
     Input(ids.DATA_VERSION, "data"),
+    Input(SELECTION, "data"),
 )
-def show_headline_figures(_version: int) -> tuple[list, list, str]:
+def show_headline_figures(_version: int, selection: dict) -> tuple[list, list, str]:
     lang, viewer = current_language(), current_viewer()
-    totals = headline_figures(viewer)
+    area_code = (selection or {}).get("area_code")
+    totals = headline_figures(viewer, area_code)
     total_cards = [
         stat_card(metric, number(totals[metric], lang), lang)
         for metric in ("people", "venues", "checkins", "tests", "positives", "doses", "cases")
     ]
     if not totals["last_day"]:
         return [], total_cards, t("overview.no_data", lang)
-    week = weekly_summary(viewer, totals["last_day"])
+    as_of = min(filter(None, [(selection or {}).get("end"), totals["last_day"]]))
+    week = weekly_summary(viewer, as_of, area_code)
 
     def change(metric: str, **kw) -> tuple[str, str]:
         return change_text(week[metric], week[f"{metric}_before"], lang, **kw)
@@ -110,6 +133,7 @@ def show_headline_figures(_version: int) -> tuple[list, list, str]:
         stat_card("checkins_today", number(week["checkins_today"], lang), lang, change=change("checkins_today")),
     ]
     period = t("overview.period", lang, first=date(totals["first_day"], lang), last=date(totals["last_day"], lang))
+    period += " · " + t("overview.as_of", lang, day=date(as_of, lang))
     return weekly_cards, total_cards, period
 
 
@@ -119,13 +143,45 @@ def show_headline_figures(_version: int) -> tuple[list, list, str]:
     Output(CHECKINS, "figure"),
     Output(DOSES, "figure"),
     Input(ids.DATA_VERSION, "data"),
+    Input(SELECTION, "data"),
 )
-def show_daily_curves(version: int):
-    lang = current_language()
-    daily = daily_counts(current_viewer())
-    return (
+def show_daily_curves(version: int, selection: dict):
+    lang, selection = current_language(), selection or {}
+    daily = daily_counts(current_viewer(), selection.get("area_code"))
+    figures = (
         daily_cases_figure(daily, lang, version, PROVISIONAL_DAYS),
         tests_positivity_figure(daily, lang, version, PROVISIONAL_DAYS),
         daily_series_figure(daily, "checkins", lang, version, title_key="chart.daily_checkins", colour=CHECKIN_TEAL),
         daily_series_figure(daily, "doses", lang, version, title_key="chart.daily_doses", colour=DOSE_GREEN),
     )
+    if selection.get("start") and selection.get("end"):
+        for figure in figures:
+            figure.update_xaxes(range=[selection["start"], selection["end"]])
+    return figures
+
+
+@dash.callback(
+    Output(ids.URL, "search", allow_duplicate=True),
+    Input(f"{FILTER}-province", "value"),
+    Input(f"{FILTER}-district", "value"),
+    Input(f"{FILTER}-ward", "value"),
+    Input(f"{FILTER}-period", "value"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
+)
+def apply_overview_filter(province, district, ward, period, search):
+    """A changed filter becomes the URL, so the view can be shared; the page then redraws from it."""
+    from urllib.parse import parse_qs
+
+    current = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    chosen = read_area_filter(
+        current_viewer(),
+        current_language(),
+        current.get("province"),
+        current.get("district"),
+        current.get("ward"),
+        current.get("from"),
+        current.get("to"),
+    )
+    new = filter_query(chosen, ctx.triggered_id or "", province, district, ward, period)
+    return dash.no_update if new is None else new

@@ -71,3 +71,24 @@ def test_boundaries_are_cached_forever_under_their_version(live_server: str) -> 
         assert len(json.loads(response.read())["features"]) == 63
     with urllib.request.urlopen(f"{live_server}/geo/district.old.json") as response:  # follows the redirect
         assert json.loads(response.read())["version"] == version
+
+
+def test_filter_by_province_is_kept_in_the_url(live_server: str, page: Page, console_errors: list[str]) -> None:
+    page.goto(live_server + "/")
+    expect(page.locator("[data-metric=people] .figure")).to_have_text("12")
+    page.get_by_role("textbox", name="Tỉnh, thành phố").click()
+    page.get_by_role("option", name="Tỉnh Bắc Giang").click()
+    expect(page).to_have_url(f"{live_server}/?province=24")
+    expect(page.get_by_text("Tổng quan tình hình dịch — Tỉnh Bắc Giang")).to_be_visible()
+    expect(page.locator("[data-metric=people] .figure")).to_have_text("2")
+    expect(page.locator("[data-metric=cases] .figure")).to_have_text("2")
+    screenshot(page, "overview-filter-bac-giang")
+    page.goto(live_server + "/?province=79&district=760&ward=26740")
+    expect(page.locator("[data-metric=people] .figure")).to_have_text("2")
+    page.goto(live_server + "/?province=79&district=760&from=2021-07-15&to=2021-07-22")
+    expect(page.locator("[data-metric=people] .figure")).to_have_text("7")
+    expect(page.get_by_text("Số liệu tính đến ngày 22/07/2021")).to_be_visible()
+    page.goto(live_server + "/?province=79&district=001")  # Ba Đình is not in Hồ Chí Minh City
+    expect(page.locator(".filter-notice")).to_contain_text("001")
+    expect(page.locator("[data-metric=people] .figure")).to_have_text("7")
+    assert console_errors == []

@@ -1,7 +1,8 @@
--- Daily totals inside the viewer's jurisdiction: one row per local day from the first to the last day with data.
+-- Daily totals inside the viewer's jurisdiction and the chosen area: one row per local day from the first to the last day with data.
 WITH wards AS (
     SELECT code FROM areas
     WHERE level = 'ward' AND in_scope(province_code, district_code, $scope_level, $scope_codes)
+      AND in_area(code, province_code, district_code, $area_code)
 ),
 daily AS (
     SELECT day, sum(new_cases)::BIGINT AS new_cases, sum(tests)::BIGINT AS tests, sum(positives)::BIGINT AS positives,

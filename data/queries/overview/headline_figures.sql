@@ -1,7 +1,8 @@
--- Headline totals inside the viewer's jurisdiction: one row (people, venues, checkins, tests, positives, doses, cases, first_day, last_day).
+-- Headline totals inside the viewer's jurisdiction and the chosen area: one row (people, venues, checkins, tests, positives, doses, cases, first_day, last_day).
 WITH wards AS (
     SELECT code FROM areas
     WHERE level = 'ward' AND in_scope(province_code, district_code, $scope_level, $scope_codes)
+      AND in_area(code, province_code, district_code, $area_code)
 ),
 days AS (
     SELECT sum(checkins)::BIGINT AS checkins, sum(tests)::BIGINT AS tests, sum(positives)::BIGINT AS positives,

@@ -1,7 +1,8 @@
--- The overview's headline figures on $day and a week earlier, inside the viewer's jurisdiction: one row.
+-- The overview's headline figures on $day and a week earlier, inside the viewer's jurisdiction and the chosen area: one row.
 WITH wards AS (
     SELECT code FROM areas
     WHERE level = 'ward' AND in_scope(province_code, district_code, $scope_level, $scope_codes)
+      AND in_area(code, province_code, district_code, $area_code)
 ),
 days AS (
     SELECT d.* FROM ward_day AS d
