@@ -171,13 +171,10 @@ def _points(visits, parts: list[Links]) -> Points:
         )
         at = np.searchsorted(point_key, triples[0])
         exposed = np.bincount(at, minlength=len(point_key))
-    return Points(
-        group=point_key >> 32,
-        venue=point_key & 0xFFFFFFFF,
-        first=np.minimum.reduceat(first, starts),
-        last=np.maximum.reduceat(last, starts),
-        exposed=exposed,
-    )
+    first, last = np.minimum.reduceat(first, starts), np.maximum.reduceat(last, starts)
+    group, venue = point_key >> 32, point_key & 0xFFFFFFFF
+    by_time = np.lexsort((venue, first, group))  # each case's points in the order it visited them
+    return Points(group[by_time], venue[by_time], first[by_time], last[by_time], exposed[by_time])
 
 
 def _proximity_links(index: TraceIndex, rule: TracingRule, group, person, start, end) -> list[Links]:
