@@ -166,11 +166,9 @@ def _points(visits, parts: list[Links]) -> Points:
     links = Links.concat(parts) if parts else None
     if links is not None and len(links):
         # Distinct people co-present with the case at each of its points.
-        triples = np.unique(
-            np.stack([links.group << 32 | links.venue.astype(np.int64), links.other.astype(np.int64)]), axis=1
-        )
-        at = np.searchsorted(point_key, triples[0])
-        exposed = np.bincount(at, minlength=len(point_key))
+        at = np.searchsorted(point_key, links.group << 32 | links.venue.astype(np.int64))
+        seen = np.unique(at << 32 | links.other.astype(np.int64))
+        exposed = np.bincount(seen >> 32, minlength=len(point_key))
     first, last = np.minimum.reduceat(first, starts), np.maximum.reduceat(last, starts)
     group, venue = point_key >> 32, point_key & 0xFFFFFFFF
     by_time = np.lexsort((venue, first, group))  # each case's points in the order it visited them
