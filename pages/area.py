@@ -1,0 +1,155 @@
+"""An area (/area/<code>): its figures, its child areas in a sortable table, and its curve over time."""
+
+from __future__ import annotations
+
+import dash
+import dash_mantine_components as dmc
+from dash import Input, Output, State, dcc, html
+
+from components import ids
+from components.figures import daily_cases_figure
+from components.i18n import current_language, date, number, t
+from components.stat_card import change_text, stat_card
+from components.tables import grid, number_column
+from data.areas import CHILD_LEVEL, area
+from data.maps import area_measure, last_day
+from data.overview import PROVISIONAL_DAYS, daily_counts, weekly_summary
+from data.viewer import current_viewer
+
+dash.register_page(__name__, path_template="/area/<code>", title="Khu vực — PC-Covid", name="area")
+
+CODE = "area-code"
+FIGURES = "area-figures"
+CHILDREN = "area-children"
+CURVE = "area-curve"
+EXPORT = "area-export"
+
+
+def layout(code: str | None = None, **_query: str) -> html.Div:
+    lang, viewer = current_language(), current_viewer()
+    found = area(code, viewer) if code and code.isdigit() and len(code) in (2, 3, 5) else None
+    if not found:
+        return html.Div(
+            [
+                dmc.Title(t("area.not_found_title", lang), order=2),
+                dmc.Text(t("area.not_found", lang, code=(code or "")[:12])),
+            ],
+            className="page page-area",
+        )
+    day = last_day(viewer)
+    child_level = CHILD_LEVEL[found["level"]]
+    rows = area_measure(child_level, found["code"], "new_cases_7d_per_100k", day, viewer) if child_level and day else []
+    for row in rows:
+        row["change"] = row["new_cases_7d"] - row["new_cases_prev_7d"]
+        row["link"] = f"/area/{row['code']}"
+    columns = [
+        {
+            "field": "name",
+            "headerName": t(f"area.level.{child_level}", lang) if child_level else "",
+            "cellRenderer": "markdown",
+            "valueGetter": {"function": "'[' + params.data.name + '](' + params.data.link + ')'"},
+            "minWidth": 200,
+        },
+        number_column("population", lang, "area.col.population"),
+        number_column("new_cases_7d", lang, "area.col.cases_7d"),
+        number_column("change", lang, "area.col.change"),
+        number_column("new_cases_7d_per_100k", lang, "area.col.rate", digits=1),
+    ]
+    return html.Div(
+        [
+            dcc.Store(id=CODE, data=found["code"]),
+            dmc.Breadcrumbs(_trail(found), separator="›", mb=4),
+            dmc.Group(
+                [
+                    dmc.Title(found["name"], order=2),
+                    dmc.Anchor(t("area.on_map", lang), href=_map_link(found), size="sm"),
+                ],
+                justify="space-between",
+            ),
+            dmc.Text(
+                t("area.as_of", lang, day=date(day, lang))
+                + (" · " + t("area.population_estimated", lang) if found["population_estimated"] else ""),
+                c="dimmed",
+                size="sm",
+                mb="md",
+            ),
+            dmc.SimpleGrid(id=FIGURES, cols={"base": 2, "sm": 3, "lg": 5}, spacing="md"),
+            dmc.Paper(
+                dcc.Graph(id=CURVE, config={"displaylogo": False}, style={"height": "320px"}),
+                withBorder=True,
+                p="xs",
+                mt="md",
+            ),
+            *(
+                [
+                    dmc.Group(
+                        [
+                            dmc.Title(t(f"area.children.{child_level}", lang), order=4),
+                            dmc.Button(t("area.export_csv", lang), id=EXPORT, variant="light", size="xs"),
+                        ],
+                        justify="space-between",
+                        mt="lg",
+                        mb="xs",
+                    ),
+                    grid(CHILDREN, columns, rows, lang, file_name=f"pccovid-{found['code']}-{day}.csv"),
+                ]
+                if child_level
+                else []
+            ),
+        ],
+        className="page page-area",
+    )
+
+
+def _trail(found: dict) -> list:
+    items = [dcc.Link("Việt Nam", href="/map")]
+    if found["level"] != "province":
+        items.append(dcc.Link(found["province_name"], href=f"/area/{found['province_code']}"))
+    if found["level"] == "ward":
+        items.append(dcc.Link(found["district_name"], href=f"/area/{found['district_code']}"))
+    items.append(dmc.Text(found["short_name"], size="sm"))
+    return items
+
+
+def _map_link(found: dict) -> str:
+    if found["level"] == "province":
+        return f"/map?province={found['code']}"
+    return f"/map?province={found['province_code']}&district={found['district_code']}"
+
+
+@dash.callback(
+    Output(FIGURES, "children"), Output(CURVE, "figure"), Input(ids.DATA_VERSION, "data"), Input(CODE, "data")
+)
+def show_area_figures(version: int, code: str):
+    lang, viewer = current_language(), current_viewer()
+    day = last_day(viewer)
+    daily = daily_counts(viewer, code)
+    if not day:
+        return [], daily_cases_figure(daily, lang, version)
+    week = weekly_summary(viewer, day, code)
+
+    def change(metric: str) -> tuple[str, str]:
+        return change_text(week[metric], week[f"{metric}_before"], lang)
+
+    cards = [
+        stat_card(
+            "new_cases_7d", number(week["new_cases_7d"], lang), lang, change=change("new_cases_7d"), up_is_bad=True
+        ),
+        stat_card(
+            "active_cases", number(week["active_cases"], lang), lang, change=change("active_cases"), up_is_bad=True
+        ),
+        stat_card("tests_7d", number(week["tests_7d"], lang), lang, change=change("tests_7d")),
+        stat_card("doses_7d", number(week["doses_7d"], lang), lang, change=change("doses_7d"), up_is_bad=False),
+        stat_card("checkins_today", number(week["checkins_today"], lang), lang, change=change("checkins_today")),
+    ]
+    return cards, daily_cases_figure(daily, lang, version, PROVISIONAL_DAYS)
+
+
+@dash.callback(
+    Output(CHILDREN, "exportDataAsCsv"),
+    Input(EXPORT, "n_clicks"),
+    State(CHILDREN, "rowData"),
+    prevent_initial_call=True,
+)
+def export_child_areas(_clicks: int, _rows: list) -> bool:
+    return True
