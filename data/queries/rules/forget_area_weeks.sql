@@ -1,4 +1,8 @@
 -- Removes the stored levels of the areas in level_areas from their from_week on (they are reassessed): no rows returned.
-DELETE FROM area_level_week AS w
-USING level_areas AS la
-WHERE w.area_code = la.area_code AND w.level = la.level AND w.week_start >= la.from_week
+-- (Not DELETE … USING: inside a transaction DuckDB 2.0 emptied the temporary table area_level_new with it.)
+DELETE FROM area_level_week
+WHERE EXISTS (
+    SELECT 1 FROM level_areas AS la
+    WHERE la.area_code = area_level_week.area_code AND la.level = area_level_week.level
+      AND area_level_week.week_start >= la.from_week
+)
