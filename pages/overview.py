@@ -7,6 +7,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, ctx, dcc, html
 
 from components import ids
+from components.area_filter import filter_bar, filter_query, read_area_filter
 from components.figures import (
     CHECKIN_TEAL,
     DOSE_GREEN,
@@ -14,7 +15,6 @@ from components.figures import (
     daily_series_figure,
     tests_positivity_figure,
 )
-from components.area_filter import filter_bar, filter_query, read_area_filter
 from components.i18n import current_language, date, number, t
 from components.stat_card import change_text, stat_card
 from data.overview import PROVISIONAL_DAYS, daily_counts, headline_figures, weekly_summary
