@@ -38,7 +38,7 @@ from rules.tracing import tracing_rule_in_force  # noqa: E402
 from tracing import build_index, trace  # noqa: E402
 from tracing.evaluate import recall  # noqa: E402
 from tracing.index import EPOCH_S  # noqa: E402
-from tracing.trace import VN_OFFSET_S, cases_confirmed_on, infectious_window, trace_many, trace_rows  # noqa: E402
+from tracing.tracer import VN_OFFSET_S, cases_confirmed_on, infectious_window, trace_many, trace_rows  # noqa: E402
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 COMPLETE = ("people.parquet", "venues.parquet", "tests.parquet", "infections.parquet")
@@ -195,8 +195,6 @@ FROM mine AS m WHERE m.went > m.came GROUP BY m.venue_id
 
 
 def load_postgres(conninfo: str, store: Store) -> float:
-    import psycopg
-
     started = time.perf_counter()
     rule = tracing_rule_in_force(dt.date(2021, 8, 1))
     work = Path(tempfile.mkdtemp(prefix="pccovid-csv-", dir=OUT))
@@ -210,6 +208,17 @@ def load_postgres(conninfo: str, store: Store) -> float:
         "presences": DUCK_PRESENCES,
         "contacts": "COPY (SELECT person_a, person_b, start_ts, duration_s, distance_m FROM contacts) TO '{path}' (FORMAT csv, HEADER false)",
     }
+    try:
+        _copy_to_postgres(conninfo, con, work, exports)
+    finally:
+        con.execute("DROP TABLE IF EXISTS dwell")
+        shutil.rmtree(work, ignore_errors=True)
+    return time.perf_counter() - started
+
+
+def _copy_to_postgres(conninfo: str, con, work: Path, exports: dict[str, str]) -> None:
+    import psycopg
+
     with psycopg.connect(conninfo, autocommit=True) as pg:
         pg.execute(PG_SCHEMA)
         for table, statement in exports.items():
@@ -226,9 +235,6 @@ def load_postgres(conninfo: str, store: Store) -> float:
             path.unlink()
             print(f"  PostgreSQL: {table} copied", flush=True)
         pg.execute(PG_INDEXES)
-    con.execute("DROP TABLE dwell")
-    shutil.rmtree(work, ignore_errors=True)
-    return time.perf_counter() - started
 
 
 def to_datetime(seconds: int) -> dt.datetime:

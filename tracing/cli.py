@@ -50,7 +50,7 @@ def _write(result: dict) -> None:
 
 
 def _trace_one(args: argparse.Namespace) -> None:
-    from tracing.trace import NotACase, trace
+    from tracing.tracer import NotACase, trace
 
     as_of = parse_instant(args.as_of) if args.as_of else None
     index = _open_index(args.db)
@@ -61,7 +61,7 @@ def _trace_one(args: argparse.Namespace) -> None:
 
 
 def _trace_all(args: argparse.Namespace) -> None:
-    from tracing.trace import trace_many
+    from tracing.tracer import trace_many
 
     index = _open_index(args.db)
     cases = index.cases

@@ -9,7 +9,7 @@ import numpy as np
 from data import tracing as source
 from data.store import Store
 from tracing.index import TraceIndex
-from tracing.trace import rule_for, trace_rows
+from tracing.tracer import rule_for, trace_rows
 
 
 @dataclass

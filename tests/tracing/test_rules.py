@@ -12,7 +12,7 @@ from data.loader import load_dataset
 from data.store import Store
 from tests import seed
 from tracing import build_index, trace, trace_many
-from tracing.trace import NotACase
+from tracing.tracer import NotACase
 
 VN = seed.VN
 
