@@ -42,8 +42,8 @@ LEVEL_COLUMNS = (
     "effective_ts",
     "rule_version",
 )
-CARD_COLUMNS = ("day", "green", "yellow", "red", "rule_version")
 COVERAGE_COLUMNS = ("day", "band", "population", "first_dose", "fully_vaccinated", "first_dose_share", "fully_share")
+CARD_COLUMNS = ("day", "green", "yellow", "red", "rule_version")
 AGE_BANDS = ("18+", "50+", "65+", "all")
 
 
@@ -97,7 +97,13 @@ def _install_rules(con: duckdb.DuckDBPyConnection) -> None:
     )
     bands = list(zip(*band_rows(), strict=True))
     level_bands = pa.table(
-        dict(zip(("rule_version", "lower", "lower_inclusive", "upper", "upper_inclusive", "met", "not_met"), bands))
+        dict(
+            zip(
+                ("rule_version", "lower", "lower_inclusive", "upper", "upper_inclusive", "met", "not_met"),
+                bands,
+                strict=True,
+            )
+        )
     )
     for name, frame in (("card_rule_province", card_rules), ("level_rule", level_rules), ("level_band", level_bands)):
         con.register("rule_frame", frame)
@@ -134,6 +140,11 @@ def _calendar(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date] | None:
     return found[0] if found else None
 
 
+def _refreshed_load(con: duckdb.DuckDBPyConnection) -> int:
+    found = con.execute("SELECT max(load_id) FROM rule_calendar").fetchall()
+    return found[0][0] or 0
+
+
 def _new_ranges(old: tuple[dt.date, dt.date] | None, new: tuple[dt.date, dt.date]) -> list[tuple[dt.date, dt.date]]:
     """The day ranges in `new` that `old` does not cover (the calendar only grows)."""
     if old is None:
@@ -151,10 +162,13 @@ def refresh_after_load(
 ) -> dict[str, float]:
     """Inside the load transaction, after cases and ward_day: brings cards, coverage and area levels up to date.
 
-    Only what load `load_id` changed is recomputed: the spans of the people it touched (plus `changed_people`,
+    Calling it again for a load already refreshed (or an older one) does nothing. Only what load `load_id`
+    changed is recomputed: the spans of the people it touched (plus `changed_people`,
     e.g. people whose quarantine tracing rewrote), the days new to the calendar, and the area-weeks from the
     first week the load affects. Returns seconds per step.
     """
+    if load_id <= _refreshed_load(con):
+        return {}
     return _refresh(con, load_id, changed_people, everyone=False)
 
 
@@ -256,7 +270,7 @@ def _refresh(
     lap("levels")
 
     con.execute("DELETE FROM rule_calendar")
-    con.execute("INSERT INTO rule_calendar VALUES (?, ?)", list(new))
+    con.execute("INSERT INTO rule_calendar VALUES (?, ?, ?)", [*new, load_id])
     con.execute(sql("rules/drop_work_tables"))
     log.info("rules refreshed for load %d: %s", load_id, ", ".join(f"{k} {v:.3f} s" for k, v in timings.items()))
     return timings

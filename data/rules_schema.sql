@@ -28,10 +28,12 @@ CREATE TABLE IF NOT EXISTS treatment_capacity (
     PRIMARY KEY (province_code, from_day)
 );
 
--- The days the rule summaries cover (one row): every local day from the first to the last day of ward_day.
+-- The days the rule summaries cover (one row): every local day from the first to the last day of ward_day, and the
+-- last load they include (a refresh for that load or an older one does nothing).
 CREATE TABLE IF NOT EXISTS rule_calendar (
     first_day DATE NOT NULL,
-    last_day  DATE NOT NULL
+    last_day  DATE NOT NULL,
+    load_id   INTEGER NOT NULL
 );
 
 -- Derived: the whole local days on which a person's card is green or yellow (red otherwise); colour at the end of
@@ -64,6 +66,7 @@ CREATE TABLE IF NOT EXISTS coverage_ward_day (
     ward_code    VARCHAR NOT NULL,
     day          DATE NOT NULL,
     population   BIGINT NOT NULL,
+    first_all    BIGINT NOT NULL,
     fully_all    BIGINT NOT NULL,
     pop_18       BIGINT NOT NULL,
     first_18     BIGINT NOT NULL,

@@ -18,6 +18,8 @@ band AS (SELECT * FROM (VALUES (18), (50), (65)) AS b(age)),
 steps AS (
     SELECT p.ward_code, 'population' AS measure, DATE '0001-01-01' AS from_day FROM person AS p
     UNION ALL
+    SELECT p.ward_code, 'first_all', d.first_day FROM person AS p JOIN doses AS d USING (person_id)
+    UNION ALL
     SELECT p.ward_code, 'fully_all', d.fully_day FROM person AS p JOIN doses AS d USING (person_id) WHERE d.fully_day IS NOT NULL
     UNION ALL
     SELECT p.ward_code, 'pop_' || b.age, CAST(p.birth_date + to_years(b.age) AS DATE) FROM person AS p CROSS JOIN band AS b
