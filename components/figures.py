@@ -159,3 +159,35 @@ def tests_positivity_figure(daily: pa.Table, lang: str, version: int, provisiona
 
 def last_day(daily: pa.Table) -> dt.date | None:
     return daily.column("day")[-1].as_py() if daily.num_rows else None
+
+
+def wall_cases_figure(daily: pa.Table, lang: str, version: int) -> go.Figure:
+    """The national curve for a wall screen: dark, thick lines, large type, the last 120 days."""
+    frame = _frame(daily, "new_cases").tail(120)
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=frame["day"],
+                y=frame["new_cases"],
+                marker_color="#ff6b6b",
+                opacity=0.55,
+                name=t("chart.new_cases", lang),
+            ),
+            go.Scatter(
+                x=frame["day"], y=frame["avg7"], line={"color": "#ffffff", "width": 5}, name=t("chart.avg7", lang)
+            ),
+        ]
+    )
+    figure.update_layout(
+        template="plotly_dark",
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        separators=plotly_separators(lang),
+        font={"size": 24, "family": "'Noto Sans', 'Segoe UI', Roboto, Arial, sans-serif"},
+        margin={"l": 90, "r": 30, "t": 20, "b": 60},
+        legend={"orientation": "h", "y": 1.05, "x": 1, "xanchor": "right"},
+        showlegend=True,
+    )
+    figure.update_xaxes(tickformat="%d/%m", showgrid=False)
+    figure.update_yaxes(gridcolor="rgba(255,255,255,0.15)", rangemode="tozero", tickformat=",d")
+    return figure
