@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -41,6 +42,15 @@ class Viewer:
 NATIONAL = Viewer()
 
 
+def parse_viewer(text: str | None) -> Viewer:
+    """`national`, `province:79`, `province:79,74` or `district:760,761` (as PCCOVID_VIEWER gives it)."""
+    if not text or text.strip() == "national":
+        return NATIONAL
+    level, _, codes = text.strip().partition(":")
+    return Viewer(level, tuple(c.strip() for c in codes.split(",") if c.strip()))
+
+
 def current_viewer() -> Viewer:
-    """The jurisdiction of the person making this request: national until logins exist."""
-    return NATIONAL
+    """The jurisdiction of this request. Until logins exist it is the deployment's: PCCOVID_VIEWER (a provincial
+    command centre runs with `province:79`), national by default. Never taken from the request itself."""
+    return parse_viewer(os.environ.get("PCCOVID_VIEWER"))

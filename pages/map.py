@@ -171,6 +171,12 @@ def _ranking(rows: list[dict], selection: MapSelection, lang: str) -> dmc.Paper:
 )
 def open_selected_area(province_click, district_click, ward_click, measure, search):
     """A click drills down (province → its districts → its wards); a new measure keeps the place."""
+    clicks = {PROVINCES: province_click, DISTRICTS: district_click, WARDS: ward_click}
+    return next_map_query(ctx.triggered_id, clicks.get(ctx.triggered_id), measure, search) or dash.no_update
+
+
+def next_map_query(trigger: str | None, clicked: dict | None, measure: str | None, search: str | None) -> str | None:
+    """The URL query after a click on a layer or a new measure; None when nothing changes."""
     from urllib.parse import parse_qs
 
     current = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
@@ -182,17 +188,13 @@ def open_selected_area(province_click, district_click, ward_click, measure, sear
         measure,
         current.get("day"),
     )
-    trigger = ctx.triggered_id
-    if trigger == PROVINCES and province_click:
-        code = province_click["properties"]["code"]
-        return selection.query(province=code, district=None)
-    if trigger == DISTRICTS and district_click:
-        return selection.query(
-            province=district_click["properties"]["province_code"], district=district_click["properties"]["code"]
-        )
+    if trigger == PROVINCES and clicked:
+        return selection.query(province=clicked["properties"]["code"], district=None)
+    if trigger == DISTRICTS and clicked:
+        return selection.query(province=clicked["properties"]["province_code"], district=clicked["properties"]["code"])
     if trigger == MEASURE:
         return selection.query()
-    return dash.no_update
+    return None
 
 
 clientside_callback(

@@ -1,0 +1,95 @@
+"""A viewer scoped to one province gets nothing of another, from each data function and each callback, whatever the input."""
+
+from __future__ import annotations
+
+import pytest
+
+from data.areas import area, child_areas
+from data.maps import area_measure, last_day
+from data.overview import daily_counts, headline_figures, weekly_summary
+from data.viewer import Viewer, parse_viewer
+
+HCMC = Viewer("province", ("79",))
+BAC_GIANG, HA_NOI = "24", "01"
+
+
+def test_parse_viewer() -> None:
+    assert parse_viewer(None) == Viewer()
+    assert parse_viewer("province:79") == HCMC
+    assert parse_viewer("district:760,761") == Viewer("district", ("760", "761"))
+    with pytest.raises(ValueError):
+        parse_viewer("province:79;DROP TABLE people")
+
+
+def test_data_functions_never_cross_the_jurisdiction(seeded_runtime) -> None:
+    # Bắc Giang has 2 people and 2 cases in the seed; Hà Nội 3 people.
+    for other in (BAC_GIANG, HA_NOI, "213", "07210", "00001"):
+        totals = headline_figures(HCMC, other)
+        assert (totals["people"], totals["cases"], totals["checkins"], totals["tests"]) == (0, 0, 0, 0), other
+        assert daily_counts(HCMC, other).num_rows == 0, other
+        week = weekly_summary(HCMC, "2021-07-24", other)
+        assert all(value in (0, None) for value in week.values()), other
+        assert area(other, HCMC) is None, other
+        assert child_areas(other, HCMC) == [], other
+        for level in ("district", "ward"):
+            assert area_measure(level, other, "new_cases_7d", "2021-07-24", HCMC) == [], (level, other)
+    provinces = area_measure("province", None, "new_cases_7d", "2021-07-24", HCMC)
+    assert [r["code"] for r in provinces] == ["79"]
+    assert [a["code"] for a in child_areas(None, HCMC)] == ["79"]
+    assert headline_figures(HCMC)["people"] == 7
+    assert last_day(HCMC) == "2021-07-24"
+
+
+def test_a_district_viewer_sees_its_district_only(seeded_runtime) -> None:
+    q1 = Viewer("district", ("760",))
+    assert area("79", q1) is None  # not the whole city's figures
+    assert area("760", q1)["name"] == "Quận 1"
+    assert headline_figures(q1, "79")["people"] == 7  # the city filter narrows to what q1 may see
+    assert [r["code"] for r in area_measure("district", "79", "new_cases_7d", "2021-07-24", q1)] == ["760"]
+
+
+@pytest.fixture
+def provincial_request(seeded_runtime, monkeypatch: pytest.MonkeyPatch):
+    """Callbacks run inside a request of a provincial command centre (PCCOVID_VIEWER=province:79)."""
+    monkeypatch.setenv("PCCOVID_VIEWER", "province:79")
+    import app  # the Dash app registers the pages; the runtime is already open on the seeded store
+
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        yield
+
+
+def test_callbacks_with_crafted_inputs_stay_inside(provincial_request) -> None:
+    from pages import area as area_page
+    from pages import map as map_page
+    from pages import overview, wall
+
+    for crafted, people in (
+        ({"area_code": BAC_GIANG}, "0"),
+        ({"area_code": "07210"}, "0"),
+        ({"area_code": "24' OR 1=1 --"}, "0"),
+        ({}, "7"),
+    ):
+        _weekly, totals, _period = overview.show_headline_figures(1, crafted)
+        assert figure(totals, "people") == people, crafted
+        assert figure(totals, "cases") == ("1" if people == "7" else "0"), crafted
+        figures = overview.show_daily_curves(1, crafted)
+        if people == "0":
+            assert all(len(fig.data[0].x) == 0 for fig in figures)
+    cards, _figure = area_page.show_area_figures(1, BAC_GIANG)
+    assert figure(cards, "new_cases_7d") == "0" and figure(cards, "tests_7d") == "0"
+    hideout, _trend, hotspots, _headline = wall.refresh_wall(1)
+    assert set(hideout["values"]) == {"79"}
+    assert "Bắc Giang" not in str(hotspots.to_plotly_json())
+    # A forged click on another province's shape leads to a URL the layout refuses.
+    search = map_page.next_map_query(map_page.PROVINCES, {"properties": {"code": BAC_GIANG}}, "new_cases_7d", "")
+    page = map_page.layout(**dict(pair.split("=") for pair in search.lstrip("?").split("&")))
+    text = str(page.to_plotly_json())
+    assert "Bắc Giang" not in text and "24" in text  # named only in the notice, by code
+    assert "Không tìm thấy khu vực «24»" in text
+    assert "Không tìm thấy khu vực" in str(area_page.layout(code=BAC_GIANG).to_plotly_json())
+
+
+def figure(cards: list, metric: str) -> str:
+    """The value shown on the headline card of `metric`."""
+    card = next(c for c in cards if c.to_plotly_json()["props"].get("data-metric") == metric)
+    return card.children[1].children
