@@ -1,5 +1,4 @@
 -- Removes the stored levels of the areas in level_areas from their from_week on (they are reassessed): no rows returned.
--- (Not DELETE … USING: inside a transaction DuckDB 2.0 emptied the temporary table area_level_new with it.)
 DELETE FROM area_level_week
 WHERE EXISTS (
     SELECT 1 FROM level_areas AS la
