@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from data import rules
 from data.contract import FAMILY_WORDS, LOAD_ORDER, STORAGE_TYPES, TABLES, TYPE_FAMILIES, VENUE_KINDS, Table
 from data.sql import sql
 from data.store import Store, bump_data_version, current_data_version, transaction
@@ -145,7 +146,14 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
-def _load(con: duckdb.DuckDBPyConnection, folder: Path, progress: Callable[[str], None]) -> LoadReport:
+# A step run inside the load transaction after cases are derived and before the rules: automatic tracing,
+# which fills quarantine and exposures that the card rules read.
+CaseStep = Callable[[duckdb.DuckDBPyConnection, int], object]
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, folder: Path, progress: Callable[[str], None], after_cases: CaseStep | None
+) -> LoadReport:
     started = time.perf_counter()
     tables = discover(folder)
     for name, files in tables.items():
@@ -177,6 +185,11 @@ def _load(con: duckdb.DuckDBPyConnection, folder: Path, progress: Callable[[str]
             report.tables.append(entry)
         progress("summaries: cases and ward-day counts")
         _derive(con, load_id)
+        if after_cases is not None:
+            progress("tracing the new cases")
+            after_cases(con, load_id)
+        progress("rules: cards, vaccine coverage, area levels")
+        rules.refresh_after_load(con, load_id)
         con.execute("DROP VIEW IF EXISTS src")
         con.execute("DROP TABLE IF EXISTS src_once")
         changed = any(t.loaded for t in report.tables)
@@ -206,9 +219,14 @@ def _derive(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
     con.execute("DROP TABLE touched_case_days")
 
 
-def load_dataset(store: Store, folder: Path, progress: Callable[[str], None] | None = None) -> LoadReport:
+def load_dataset(
+    store: Store,
+    folder: Path,
+    progress: Callable[[str], None] | None = None,
+    after_cases: CaseStep | None = None,
+) -> LoadReport:
     """Validates and appends a dataset through the store's writer; raises DatasetError and keeps nothing if invalid."""
-    report = store.writer.run(_load, Path(folder), progress or (lambda _msg: None))
+    report = store.writer.run(_load, Path(folder), progress or (lambda _msg: None), after_cases)
     if any(t.loaded for t in report.tables):
         store.writer.committed(report.data_version)
     return report

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from data import rules
 from data.geo import load_areas
 from data.sql import sql
 from data.writer import Writer
@@ -48,6 +49,7 @@ class Store:
     def _apply_schema(self) -> None:
         con = self._con
         con.execute(_SCHEMA.read_text(encoding="utf-8"))
+        rules.apply_schema(con)
         if not con.execute("SELECT count(*) FROM meta WHERE key = 'store_id'").fetchall()[0][0]:
             con.execute(
                 "INSERT INTO meta VALUES ('store_id', ?), ('data_version', '0')",

@@ -1,0 +1,199 @@
+"""Dashboard speed (issue 4): overview callbacks cold and warm, a map measure or area change (time and bytes),
+page load to interactive in Chromium. Prints figures; never fails on time.
+
+The store is built from the scenario preset's dataset under bench/out/ when missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_load import ensure_dataset  # noqa: E402
+
+
+def ensure_store(preset: str) -> Path:
+    db = OUT / f"dashboard-{preset}.duckdb"
+    if db.exists():
+        return db
+    dataset = ensure_dataset(preset)
+    print(f"loading {dataset} into {db} …", flush=True)
+    partial = db.with_suffix(".building")
+    partial.unlink(missing_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "cli", "load", str(dataset), "--db", str(partial), "--quiet"], cwd=ROOT, check=True
+    )
+    partial.rename(db)
+    return db
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def server_side(db: Path, repeats: int) -> None:
+    """Callbacks called as the server calls them (inside a request), cold (empty cache) then warm."""
+    os.environ["PCCOVID_DB"] = str(db)
+    from data import runtime
+
+    runtime.open_store(db)
+    import app  # noqa: F401 - registers the pages
+    from data.maps import last_day
+    from data.viewer import NATIONAL
+    from pages import map as map_page
+    from pages import overview
+
+    client = runtime.redis_client()
+    for key in client.scan_iter(f"pccovid:{runtime.store().store_id}:cache:*"):
+        client.delete(key)
+    day = last_day(NATIONAL)
+
+    def overview_callbacks():
+        overview.show_headline_figures(1, {})
+        overview.show_daily_curves(1, {})
+
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        started = time.perf_counter()
+        overview_callbacks()
+        cold = (time.perf_counter() - started) * 1000
+        warm = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            overview_callbacks()
+            warm.append((time.perf_counter() - started) * 1000)
+        print(
+            f"overview callbacks (headline + curves): cold {cold:,.0f} ms; warm median {statistics.median(warm):,.0f} ms, p95 {percentile(warm, 0.95):,.0f} ms"
+        )
+
+        changes = [
+            {"measure": "new_cases_7d_per_100k"},
+            {"measure": "new_cases_7d"},
+            {"province": "79", "measure": "new_cases_7d_per_100k"},
+            {"province": "79", "district": "760"},
+            {"province": "24"},
+            {"province": "01", "measure": "new_cases_7d"},
+        ]
+        for change in changes:  # first pass fills the cache
+            map_page.layout(day=day, **change)
+        times, sizes = [], []
+        for _ in range(max(1, repeats // len(changes))):
+            for change in changes:
+                started = time.perf_counter()
+                page = map_page.layout(day=day, **change)
+                body = json.dumps(page.to_plotly_json(), cls=_PlotlyEncoder)
+                times.append((time.perf_counter() - started) * 1000)
+                sizes.append(len(body.encode("utf-8")))
+        print(
+            f"map measure/area change (page layout, server): warm median {statistics.median(times):,.1f} ms, "
+            f"p95 {percentile(times, 0.95):,.1f} ms; sent {max(sizes) / 1024:,.1f} KB at most (geometry not included)"
+        )
+    runtime.close()
+
+
+class _PlotlyEncoder(json.JSONEncoder):
+    def default(self, o):
+        import plotly.io
+
+        if hasattr(o, "to_plotly_json"):
+            return o.to_plotly_json()
+        return plotly.io.json.to_json_plotly(o)
+
+
+def browser_side(db: Path) -> None:
+    """The real app under gunicorn; Chromium measures load to interactive and a map change over the wire."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import free_port, wait_for
+
+    port = free_port()
+    env = {**os.environ, "PCCOVID_DB": str(db)}
+    env.pop("REDIS_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cli", "serve", "--db", str(db), "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/health", 120)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--disable-background-networking",
+                ],
+            )
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            for path, ready in (
+                ("/", ".js-plotly-plot .bars path"),
+                ("/map", ".command-map path.leaflet-interactive"),
+                ("/", ".js-plotly-plot .bars path"),
+            ):
+                started = time.perf_counter()
+                page.goto(base + path)
+                page.locator(ready).first.wait_for(state="attached", timeout=60_000)
+                print(f"page load to interactive {path}: {(time.perf_counter() - started) * 1000:,.0f} ms")
+            received: list[int] = []
+
+            def on_response(response) -> None:
+                if "_dash-update-component" in response.url or "/geo/" in response.url:
+                    try:
+                        received.append(len(response.body()))
+                    except Exception:
+                        pass
+
+            page.on("response", on_response)
+            started = time.perf_counter()
+            page.goto(base + "/map?province=79")
+            page.locator(".ranking").first.wait_for(timeout=60_000)
+            page.wait_for_load_state("networkidle")
+            print(
+                f"map drill to a province over HTTP: {(time.perf_counter() - started) * 1000:,.0f} ms, "
+                f"{sum(received) / 1024:,.1f} KB of callback and geometry responses (geometry from the browser cache)"
+            )
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--preset", default="demo", help="demo or bench")
+    parser.add_argument("--repeats", type=int, default=30)
+    args = parser.parse_args()
+    presets = ["demo", "bench"] if args.preset == "all" else [args.preset]
+    for preset in presets:
+        db = ensure_store(preset)
+        print(f"\n--- dashboard on the {preset} store ({db.stat().st_size / 1e9:,.1f} GB) ---", flush=True)
+        child = subprocess.run(
+            [sys.executable, __file__, "--server-only", str(db), "--repeats", str(args.repeats)], cwd=ROOT
+        )
+        if child.returncode == 0:
+            browser_side(db)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--server-only":
+        server_side(
+            Path(sys.argv[2]), int(sys.argv[sys.argv.index("--repeats") + 1]) if "--repeats" in sys.argv else 30
+        )
+    else:
+        main()
