@@ -19,9 +19,10 @@ class RegisterChanges:
     last_load: int
 
 
-def register_changes(store: Store, after_load: int) -> RegisterChanges:
-    """How many people and venues the loads after `after_load` added, and the last finished load."""
-    people, venues, last_load = store.rows("tracing/register_changes", after_load=after_load)[0]
+def register_changes(store: Store, after_load: int, upto_load: int = 0) -> RegisterChanges:
+    """How many people and venues the loads after `after_load` added, and the last finished load (or `upto_load`,
+    the load in progress, when tracing runs inside it)."""
+    people, venues, last_load = store.rows("tracing/register_changes", after_load=after_load, upto_load=upto_load)[0]
     return RegisterChanges(people, venues, last_load)
 
 

@@ -26,6 +26,7 @@ class TracingRule:
     venue_min_overlap_s: int
     household: bool
     dwell_s: dict[str, int]  # presence after a check-in, by venue kind
+    quarantine_days: int = 14  # an F1's quarantine from the F0's confirmation
 
     def proximity_counts(self, distance_m: float, duration_s: int) -> bool:
         """Whether one Bluetooth encounter makes a close contact under this version."""
@@ -60,6 +61,7 @@ def _parse(entry: dict) -> TracingRule:
         venue_min_overlap_s=int(entry["venue_min_overlap_s"]),
         household=bool(entry["household"]),
         dwell_s=dwell,
+        quarantine_days=int(entry["quarantine_days"]),
     )
 
 

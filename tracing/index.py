@@ -318,18 +318,19 @@ class TraceIndex:
             f"{self.nbytes / 2**20:,.0f} MiB, built in {self.build_seconds:.2f} s"
         )
 
-    def refresh(self, store: Store) -> TraceIndex:
+    def refresh(self, store: Store, upto_load: int = 0) -> TraceIndex:
         """The index brought up to date with the loads committed since it was built.
 
         Call after each load (e.g. from the writer's commit listener). Appends the new check-ins and
         encounters as new segments and re-reads the cases; returns a fully rebuilt index instead
-        when the register changed (new people or venues) or too many segments piled up.
+        when the register changed (new people or venues) or too many segments piled up. `upto_load`: also the
+        load in progress (when `store` reads through the writer's connection inside that load's transaction).
         """
-        changes = source.register_changes(store, self.last_load)
+        changes = source.register_changes(store, self.last_load, upto_load)
         if changes.last_load == self.last_load:
             return self
         if changes.people or changes.venues or len(self.checkins) >= MAX_SEGMENTS:
-            return build_index(store)
+            return build_index(store, upto_load)
         started = time.perf_counter()
         checkins, contacts = _segments(store, self.people, self.venues, self.last_load, changes.last_load)
         for segment in checkins:
@@ -383,10 +384,10 @@ def _segments(
     return checkins_out, contacts_out
 
 
-def build_index(store: Store) -> TraceIndex:
-    """A full build from the store: every load finished so far."""
+def build_index(store: Store, upto_load: int = 0) -> TraceIndex:
+    """A full build from the store: every load finished so far (and `upto_load`, the load in progress, if given)."""
     started = time.perf_counter()
-    last_load = source.register_changes(store, 0).last_load
+    last_load = source.register_changes(store, 0, upto_load).last_load
     people_table = source.people(store)
     people = IdMap(_column(people_table, "person_id", np.int64))
     _, household_of = np.unique(_column(people_table, "household_id", np.int64), return_inverse=True)

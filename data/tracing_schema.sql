@@ -1,0 +1,64 @@
+-- Tracing's tables: the stored trace of every confirmed case and the clusters of linked cases (executed after
+-- schema.sql and rules_schema.sql; every statement is idempotent). Filled by tracing.automatic inside the load.
+
+-- One row per traced case: when its positive result was stored (stored_ts), when its lists were written (ready_ts),
+-- how long the trace took and what it found. The infectious window is [window_start_ts, confirmed_ts).
+CREATE TABLE IF NOT EXISTS traces (
+    case_id      BIGINT NOT NULL,
+    confirmed_ts TIMESTAMPTZ NOT NULL,
+    window_start_ts TIMESTAMPTZ NOT NULL,
+    stored_ts    TIMESTAMPTZ NOT NULL,
+    ready_ts     TIMESTAMPTZ NOT NULL,
+    elapsed_ms   DOUBLE NOT NULL,
+    f1_count     INTEGER NOT NULL,
+    f2_count     INTEGER NOT NULL,
+    points_count INTEGER NOT NULL,
+    rule_version VARCHAR NOT NULL,
+    load_id      INTEGER NOT NULL
+);
+
+-- One row per person a case's trace names: degree 1 (F1, through = NULL) or 2 (F2, through = the F1).
+-- exposure_ts is when the contact began (the start of the case's window for a household member).
+CREATE TABLE IF NOT EXISTS trace_contacts (
+    case_id      BIGINT NOT NULL,
+    person_id    BIGINT NOT NULL,
+    degree       TINYINT NOT NULL,
+    via          VARCHAR NOT NULL,
+    through      BIGINT,
+    venue_id     BIGINT,
+    exposure_ts  TIMESTAMPTZ NOT NULL,
+    overlap_s    BIGINT,
+    duration_s   BIGINT,
+    distance_m   DOUBLE,
+    ward_code    VARCHAR NOT NULL,
+    rule_version VARCHAR NOT NULL,
+    load_id      INTEGER NOT NULL
+);
+
+-- One row per venue a case visited inside its window (an epidemiological point).
+CREATE TABLE IF NOT EXISTS trace_points (
+    case_id        BIGINT NOT NULL,
+    venue_id       BIGINT NOT NULL,
+    first_ts       TIMESTAMPTZ NOT NULL,
+    last_ts        TIMESTAMPTZ NOT NULL,
+    people_exposed INTEGER NOT NULL,
+    load_id        INTEGER NOT NULL
+);
+
+-- Clusters of cases linked by F1 links or shared points; every traced case is in exactly one (alone: size 1).
+-- cluster_id is the smallest case id of the cluster, so it changes only when clusters merge.
+CREATE TABLE IF NOT EXISTS clusters (
+    cluster_id         BIGINT NOT NULL,
+    size               INTEGER NOT NULL,
+    first_confirmed_ts TIMESTAMPTZ NOT NULL,
+    last_confirmed_ts  TIMESTAMPTZ NOT NULL,
+    province_codes     VARCHAR[] NOT NULL,
+    district_codes     VARCHAR[] NOT NULL,
+    new_7d             INTEGER NOT NULL,
+    load_id            INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS cluster_cases (
+    cluster_id BIGINT NOT NULL,
+    case_id    BIGINT NOT NULL
+);

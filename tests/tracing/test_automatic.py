@@ -1,0 +1,117 @@
+"""Automatic tracing inside a load: stored traces, lists, points, F1 exposures and quarantine, clusters, speed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from data.loader import load_dataset
+from data.store import Store, transaction
+from tests import seed
+from tracing.automatic import SERVICE, TracingService, trace_new_cases
+
+
+def trace_loaded(store: Store) -> dict:
+    """What the loader does once wired: trace the last load's cases inside a transaction on the writer."""
+
+    def run(con):
+        load_id = con.execute("SELECT max(load_id) FROM loads").fetchall()[0][0]
+        with transaction(con):
+            return SERVICE.trace_load(con, load_id)
+
+    return store.writer.run(run)
+
+
+def rows(store: Store, query: str) -> list[tuple]:
+    return store.cursor().execute(query).fetchall()
+
+
+@pytest.fixture
+def traced(store: Store) -> Store:
+    trace_loaded(store)
+    return store
+
+
+def test_every_case_of_the_load_is_traced_with_its_lists(traced: Store) -> None:
+    assert rows(traced, "SELECT case_id, f1_count, rule_version FROM traces ORDER BY case_id") == [
+        (1, 4, "3638/QD-BYT 2021-07-30"),
+        (11, 1, "3638/QD-BYT 2021-07-30"),
+        (12, 1, "3638/QD-BYT 2021-07-30"),
+    ]
+    f1 = rows(
+        traced,
+        "SELECT person_id, via, venue_id, ward_code FROM trace_contacts WHERE case_id = 1 AND degree = 1 ORDER BY 1",
+    )
+    assert f1 == [
+        (2, "household", None, seed.TAN_DINH),
+        (3, "household", None, seed.TAN_DINH),
+        (4, "proximity", None, seed.TAN_DINH),
+        (7, "venue", 2, seed.BEN_NGHE),
+    ]
+    assert rows(traced, "SELECT venue_id, people_exposed FROM trace_points WHERE case_id = 1 ORDER BY first_ts") == [
+        (1, 1),
+        (2, 1),
+    ]
+    (late,) = rows(traced, "SELECT count(*) FROM traces WHERE ready_ts < stored_ts")[0]
+    assert late == 0
+
+
+def test_f1_are_exposed_and_quarantined_for_14_days_from_the_confirmation(traced: Store) -> None:
+    assert rows(traced, "SELECT person_id FROM exposures WHERE case_id = 1 ORDER BY 1") == [(2,), (3,), (4,), (7,)]
+    found = rows(
+        traced,
+        "SELECT q.person_id, q.start_ts = c.confirmed_ts, date_diff('day', q.start_ts, q.end_ts) "
+        "FROM quarantine q JOIN exposures e USING (person_id) JOIN cases c ON c.person_id = e.case_id "
+        "WHERE e.case_id = 1 ORDER BY 1",
+    )
+    assert found == [(2, True, 14), (3, True, 14), (4, True, 14), (7, True, 14)]
+
+
+def test_tracing_again_changes_nothing(traced: Store) -> None:
+    before = rows(traced, "SELECT (SELECT count(*) FROM trace_contacts), (SELECT count(*) FROM quarantine)")
+    assert trace_loaded(traced)["cases"] == 0
+    assert rows(traced, "SELECT (SELECT count(*) FROM trace_contacts), (SELECT count(*) FROM quarantine)") == before
+
+
+def test_clusters_link_cases_through_f1_and_merge_as_cases_arrive(traced: Store, tmp_path: Path) -> None:
+    assert rows(traced, "SELECT cluster_id, case_id FROM cluster_cases ORDER BY 2") == [(1, 1), (11, 11), (11, 12)]
+    assert rows(traced, "SELECT cluster_id, size, province_codes FROM clusters ORDER BY 1") == [
+        (1, 1, ["79"]),
+        (11, 2, ["24"]),
+    ]
+    # A later load: person 7 (F1 of case 1, through the café) tests positive, with a new check-in.
+    folder = tmp_path / "later"
+    folder.mkdir()
+    tests = [(3101, 7, seed.at(25, 8), seed.at(25, 20), "pcr", "positive")]
+    checkins = [(1101, 7, 2, seed.at(24, 9), "person_scan", "in")]
+    pq.write_table(seed.table("tests", tests), folder / "tests.parquet")
+    pq.write_table(seed.table("checkins", checkins), folder / "checkins.parquet")
+    load_dataset(traced, folder)
+    trace_loaded(traced)
+    assert rows(traced, "SELECT cluster_id, case_id FROM cluster_cases ORDER BY 2") == [
+        (1, 1),
+        (1, 7),
+        (11, 11),
+        (11, 12),
+    ]
+    assert rows(traced, "SELECT cluster_id, size, new_7d FROM clusters ORDER BY 1") == [(1, 2, 2), (11, 2, 2)]
+    assert SERVICE.index is not None and SERVICE.index.last_load == 2
+
+
+def test_an_index_holding_a_rolled_back_load_is_rebuilt(store: Store) -> None:
+    service = TracingService()
+    first = store.writer.run(service.index_for)
+    first.last_load = 99  # as if load 99 was traced, then rolled back: it never finished
+    again = store.writer.run(service.index_for)
+    assert again is not first and again.last_load == 1
+
+
+def test_trace_new_cases_refreshes_the_process_index_when_given_none(store: Store) -> None:
+    def run(con):
+        with transaction(con):
+            return trace_new_cases(con, 1)
+
+    store.writer.run(run)
+    assert rows(store, "SELECT count(*) FROM traces")[0][0] == 3
