@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pyarrow as pa
 
+from data.cache import cached
 from data.store import Store
+from data.viewer import Viewer
 
 # Instants travel as int32 seconds since this epoch (2020-01-01T00:00:00Z): enough until 2088.
 EPOCH_S = 1_577_836_800
@@ -54,3 +57,69 @@ def cases(store: Store, lookback_days: int) -> pa.Table:
 def revealable_infections(store: Store) -> pa.Table:
     """Evaluation only: infector, infectee, setting, ts of the infections the data could reveal (see the query)."""
     return store.query("tracing/revealable_infections", base=EPOCH_S)
+
+
+# What the tracer pages read: stored traces and clusters, always through the viewer's jurisdiction.
+
+_schema_ready: set[int] = set()
+
+
+def _reader() -> Store:
+    """The process's store, with tracing's tables created (idempotent) the first time."""
+    from data.runtime import store as current_store
+
+    found = current_store()
+    if id(found) not in _schema_ready:
+        from tracing.automatic import ensure_schema
+
+        found.writer.run(ensure_schema)
+        _schema_ready.add(id(found))
+    return found
+
+
+def case_trace(viewer: Viewer, case_id: int) -> dict | None:
+    """The stored trace of a case living inside the viewer's jurisdiction; None if there is none it may see."""
+    found = _reader().query("tracing/case_trace", case_id=case_id, **viewer.params).to_pylist()
+    return found[0] if found else None
+
+
+def case_contacts(viewer: Viewer, case_id: int, *, degree: int | None = None, through: int | None = None) -> list[dict]:
+    """The F1 (degree 1) and F2 (degree 2) of a case the viewer may open; people living outside its jurisdiction
+    come without name or phone. Empty when the viewer may not open the case."""
+    if case_trace(viewer, case_id) is None:
+        return []
+    params = {"case_id": case_id, "degree": degree, "through": through, **viewer.params}
+    return _reader().query("tracing/case_contacts", **params).to_pylist()
+
+
+def case_points(viewer: Viewer, case_id: int) -> list[dict]:
+    """The venues the case visited inside its window, with times and people exposed."""
+    if case_trace(viewer, case_id) is None:
+        return []
+    return _reader().query("tracing/case_points", case_id=case_id).to_pylist()
+
+
+@cached("tracing")
+def clusters(viewer: Viewer, min_size: int = 2) -> list[dict]:
+    """Clusters of at least `min_size` cases touching the jurisdiction, busiest first, with daily growth."""
+    return _reader().query("tracing/clusters", min_size=min_size, **viewer.params).to_pylist()
+
+
+def cluster_cases(viewer: Viewer, cluster_id: int) -> list[dict]:
+    """The cases of a cluster touching the jurisdiction (names only for cases living inside it)."""
+    return _reader().query("tracing/cluster_cases_of", cluster_id=cluster_id, **viewer.params).to_pylist()
+
+
+def cluster_links(viewer: Viewer, cluster_id: int) -> list[dict]:
+    """The links between a cluster's cases: F1 links (household, proximity, venue) and shared points."""
+    if not cluster_cases(viewer, cluster_id):
+        return []
+    return _reader().query("tracing/cluster_case_links", cluster_id=cluster_id).to_pylist()
+
+
+@cached("tracing")
+def tracing_summary(viewer: Viewer, day: str) -> dict:
+    """Tracing speed (median and 95th percentile of positive-result-stored → list-ready, seconds) and F1 found per
+    case, for the cases confirmed in the 7 days up to `day` (ISO date) inside the jurisdiction."""
+    params = {"day": dt.date.fromisoformat(day), **viewer.params}
+    return _reader().query("tracing/tracing_summary", **params).to_pylist()[0]

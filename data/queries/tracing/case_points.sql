@@ -1,0 +1,11 @@
+-- The epidemiological points of one case whose trace the viewer may open: one row per venue visited in the window, by first visit.
+SELECT
+    q.venue_id, v.name AS venue_name, v.kind AS venue_kind, a.name AS ward_name,
+    strftime(timezone('Asia/Ho_Chi_Minh', q.first_ts), '%Y-%m-%dT%H:%M') AS first_ts,
+    strftime(timezone('Asia/Ho_Chi_Minh', q.last_ts), '%Y-%m-%dT%H:%M') AS last_ts,
+    q.people_exposed
+FROM trace_points AS q
+JOIN venues AS v ON v.venue_id = q.venue_id
+JOIN areas AS a ON a.code = v.ward_code
+WHERE q.case_id = $case_id
+ORDER BY q.first_ts, q.venue_id

@@ -1,0 +1,16 @@
+-- The stored trace of one case inside the viewer's jurisdiction (where the case lives): zero or one row, times as local ISO text.
+SELECT
+    t.case_id, p.full_name, c.ward_code, a.name AS ward_name, a.province_code, d.name AS district_name, pr.name AS province_name,
+    strftime(timezone('Asia/Ho_Chi_Minh', t.confirmed_ts), '%Y-%m-%dT%H:%M') AS confirmed_ts,
+    strftime(timezone('Asia/Ho_Chi_Minh', t.window_start_ts), '%Y-%m-%dT%H:%M') AS window_start_ts,
+    date_diff('millisecond', t.stored_ts, t.ready_ts) / 1000.0 AS ready_s,
+    t.elapsed_ms, t.f1_count, t.f2_count, t.points_count, t.rule_version,
+    k.cluster_id
+FROM traces AS t
+JOIN cases AS c ON c.person_id = t.case_id
+JOIN people AS p ON p.person_id = t.case_id
+JOIN areas AS a ON a.code = c.ward_code
+LEFT JOIN areas AS d ON d.code = a.district_code
+LEFT JOIN areas AS pr ON pr.code = a.province_code
+LEFT JOIN cluster_cases AS k ON k.case_id = t.case_id
+WHERE t.case_id = $case_id AND in_scope(a.province_code, a.district_code, $scope_level, $scope_codes)
