@@ -14,9 +14,11 @@ window.pccovid = Object.assign({}, window.pccovid, {
       const code = feature.properties.code;
       const value = (h.values || {})[code];
       const inFocus = !h.focus || feature.properties.province_code === h.focus;
+      // Below the national level the provinces are context: the focused one is an outline (its districts colour it).
+      const outlineOnly = h.focus && inFocus && !Object.keys(h.values || {}).length;
       return {
         fillColor: window.pccovid.map.colour(value, h),
-        fillOpacity: inFocus ? 0.8 : 0.15,
+        fillOpacity: outlineOnly ? 0 : inFocus ? 0.8 : 0.15,
         color: code === h.selected ? "#212529" : "#ffffff",
         weight: code === h.selected ? 2.5 : 0.7,
         opacity: inFocus ? 1 : 0.4,
@@ -43,7 +45,8 @@ window.pccovid = Object.assign({}, window.pccovid, {
       const h = hideout || {};
       const value = (h.values || {})[hover.properties.code];
       const fmt = new Intl.NumberFormat(h.locale || "vi-VN", { maximumFractionDigits: h.digits || 0 });
-      const shown = (value === undefined || value === null) ? "—" : fmt.format(value);
+      let shown = "—";
+      if (value !== undefined && value !== null) { shown = h.percent ? fmt.format(value * 100) + " %" : fmt.format(value); }
       return hover.properties.name + ": " + shown + (h.unit ? " " + h.unit : "");
     },
   },

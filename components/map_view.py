@@ -11,7 +11,7 @@ import dash_mantine_components as dmc
 from dash import html
 
 from components.i18n import t
-from components.measures import DEFAULT_MEASURE, STYLES, legend_items
+from components.measures import DEFAULT_MEASURE, SHARES, STYLES, legend_items
 from data.areas import area
 from data.maps import MEASURES, last_day
 from data.viewer import Viewer
@@ -93,6 +93,7 @@ def hideout(rows: list[dict], selection: MapSelection, lang: str, *, layer: str)
         "digits": style.digits,
         "locale": "vi-VN" if lang == "vi" else "en-GB",
         "unit": t(f"unit.{selection.measure}", lang),
+        "percent": selection.measure in SHARES,
     }
     if layer == "province":
         # At national level the provinces carry the values; below it they are context only.

@@ -57,3 +57,65 @@ def stat_card(
     if note:
         children.append(dmc.Text(note, size="xs", c="dimmed"))
     return dmc.Paper(children, withBorder=True, p="md", className="headline-card", **{"data-metric": metric})
+
+
+def card_colours_card(green: int | None, yellow: int | None, red: int | None, lang: str) -> dmc.Paper:
+    """People by personal card colour: one bar split green / yellow / red, with the counts."""
+    total = (green or 0) + (yellow or 0) + (red or 0)
+    share = (lambda n: 100 * (n or 0) / total) if total else (lambda n: 0)
+    colours = (("green", green, "green.8"), ("yellow", yellow, "yellow.6"), ("red", red, "red.8"))
+    return dmc.Paper(
+        [
+            dmc.Text(t("metric.card_colours", lang), size="sm", c="dimmed"),
+            dmc.ProgressRoot(
+                [dmc.ProgressSection(value=share(n), color=c) for _key, n, c in colours], size=22, mt=8, mb=8
+            ),
+            dmc.Group(
+                [
+                    dmc.Text(
+                        [t(f"card.{key}", lang), ": ", dmc.Text(number(n, lang), span=True, fw=700)], size="sm", c=c
+                    )
+                    for key, n, c in colours
+                ],
+                gap="md",
+            ),
+        ],
+        withBorder=True,
+        p="md",
+        className="headline-card card-colours",
+        **{"data-metric": "card_colours"},
+    )
+
+
+def coverage_card(status: dict, lang: str) -> dmc.Paper:
+    """Vaccine coverage by age band, with the thresholds of criterion 2 (70 % of 18+ one dose, 80 % of 50+ fully)."""
+    rows = (
+        ("first_dose_18", 0.7),
+        ("fully_18", None),
+        ("fully_50", 0.8),
+        ("fully_65", None),
+    )
+    items = []
+    for key, threshold in rows:
+        value = status.get(key)
+        label = "—" if value is None else f"{number(value * 100, lang, 1)} %"
+        met = value is not None and threshold is not None and value >= threshold
+        items.append(
+            dmc.Stack(
+                [
+                    dmc.Group(
+                        [dmc.Text(t(f"coverage.{key}", lang), size="xs"), dmc.Text(label, size="xs", fw=700)],
+                        justify="space-between",
+                    ),
+                    dmc.Progress(value=100 * (value or 0), color="green.7" if met else "teal.4", size="sm"),
+                ],
+                gap=2,
+            )
+        )
+    return dmc.Paper(
+        [dmc.Text(t("metric.coverage", lang), size="sm", c="dimmed", mb=6), dmc.Stack(items, gap=6)],
+        withBorder=True,
+        p="md",
+        className="headline-card coverage",
+        **{"data-metric": "coverage"},
+    )

@@ -8,12 +8,18 @@ from data.cache import cached
 from data.runtime import store
 from data.viewer import Viewer
 
-# The fixed vocabulary of map measures and the query that computes each.
+# The fixed vocabulary of map measures: the query that computes each and its column.
 MEASURES = {
-    "new_cases_7d_per_100k": "map/cases_7d_by_area",
-    "new_cases_7d": "map/cases_7d_by_area",
+    "new_cases_7d_per_100k": ("map/cases_7d_by_area", "new_cases_7d_per_100k"),
+    "new_cases_7d": ("map/cases_7d_by_area", "new_cases_7d"),
+    "level": ("map/levels_by_area", "level"),
+    "first_dose_18": ("map/coverage_by_area", "first_dose_18"),
+    "fully_50": ("map/coverage_by_area", "fully_50"),
+    "red_share": ("map/cards_by_area", "red_share"),
+    "green_share": ("map/cards_by_area", "green_share"),
 }
 LEVELS = ("province", "district", "ward")
+_BASE = "map/cases_7d_by_area"
 
 
 def _check(level: str, measure: str) -> None:
@@ -32,14 +38,15 @@ def last_day(viewer: Viewer) -> str | None:
 
 @cached("map")
 def area_measure(level: str, parent_code: str | None, measure: str, day: str, viewer: Viewer) -> list[dict]:
-    """One row per area of `level` under `parent_code`: code, names, centroid, population, the measure's value."""
+    """One row per area of `level` under `parent_code`: code, names, centroid, registered people, cases in 7 days
+    (and the 7 before), and `value`, the measure on `day` (None where it cannot be computed)."""
     _check(level, measure)
-    day_value = dt.date.fromisoformat(day)
-    rows = store().query(MEASURES[measure], child_level=level, parent_code=parent_code, day=day_value, **viewer.params)
-    keep = ["code", "name", "short_name", "lat", "lon", "population", "new_cases_7d", "new_cases_prev_7d", measure]
-    out = []
-    for row in rows.to_pylist():
-        item = {key: row[key] for key in dict.fromkeys(keep)}
-        item["value"] = row[measure]
-        out.append(item)
-    return out
+    params = {"child_level": level, "parent_code": parent_code, "day": dt.date.fromisoformat(day), **viewer.params}
+    rows = store().query(_BASE, **params).to_pylist()
+    query, column = MEASURES[measure]
+    if query == _BASE:
+        values = {r["code"]: r[column] for r in rows}
+    else:
+        values = {r["code"]: r[column] for r in store().query(query, **params).to_pylist()}
+    keep = ("code", "name", "short_name", "lat", "lon", "population", "new_cases_7d", "new_cases_prev_7d")
+    return [{**{k: r[k] for k in keep}, "value": values.get(r["code"])} for r in rows]

@@ -47,3 +47,11 @@ def weekly_summary(viewer: Viewer, day: str, area_code: str | None = None) -> di
 def daily_counts(viewer: Viewer, area_code: str | None = None) -> pa.Table:
     """One row per local day: new cases, tests, positives, check-ins and doses."""
     return store().query("overview/daily_counts", area_code=area_code, **viewer.params)
+
+
+@cached("overview")
+def status_today(viewer: Viewer, day: str, area_code: str | None = None) -> dict[str, float | int | None]:
+    """People by card colour, vaccine coverage (18+ one dose and fully; 50+ and 65+ fully) and F1 in quarantine at
+    the end of `day`, with the same a week earlier where it matters (`<metric>_before`)."""
+    params = {"day": dt.date.fromisoformat(day), "area_code": area_code, **viewer.params}
+    return store().query("overview/status_today", **params).to_pylist()[0]

@@ -10,9 +10,9 @@ from dash_extensions.javascript import Namespace
 
 from components import ids
 from components.endpoints import geometry_url
-from components.i18n import current_language, date, number, t
+from components.i18n import current_language, date, t
 from components.map_view import MapSelection, hideout, legend, read_selection, ward_points
-from components.measures import STYLES
+from components.measures import STYLES, format_measure
 from data.areas import bounds
 from data.maps import area_measure
 from data.viewer import current_viewer
@@ -135,11 +135,10 @@ def _breadcrumb(selection: MapSelection, lang: str) -> dmc.Breadcrumbs:
 
 
 def _ranking(rows: list[dict], selection: MapSelection, lang: str) -> dmc.Paper:
-    digits = STYLES[selection.measure].digits
     top = sorted((r for r in rows if r["value"]), key=lambda r: -r["value"])[:12]
     body = [
         html.Tr(
-            [html.Td(r["short_name"]), html.Td(number(r["value"], lang, digits), className="num")],
+            [html.Td(r["short_name"]), html.Td(format_measure(selection.measure, r["value"], lang), className="num")],
             className="ranking-row",
         )
         for r in top

@@ -16,14 +16,15 @@ from components.figures import (
     tests_positivity_figure,
 )
 from components.i18n import current_language, date, number, t
-from components.stat_card import change_text, stat_card
-from data.overview import PROVISIONAL_DAYS, daily_counts, headline_figures, weekly_summary
+from components.stat_card import card_colours_card, change_text, coverage_card, stat_card
+from data.overview import PROVISIONAL_DAYS, daily_counts, headline_figures, status_today, weekly_summary
 from data.viewer import current_viewer
 
 dash.register_page(__name__, path="/", title="PC-Covid", name="overview")
 
 PERIOD = "overview-period"
 WEEKLY = "overview-weekly"
+STATUS = "overview-status"
 TOTALS = "overview-totals"
 DAILY_CASES = "overview-daily-cases"
 TESTS = "overview-tests"
@@ -62,6 +63,7 @@ def layout(**query: str) -> html.Div:
             *[dmc.Alert(n, color="yellow", mt="xs", className="filter-notice") for n in chosen.notices],
             dmc.Text(id=PERIOD, c="dimmed", size="sm", mb="md", mt="xs"),
             dmc.SimpleGrid(id=WEEKLY, cols={"base": 2, "sm": 3, "lg": 6}, spacing="md"),
+            dmc.SimpleGrid(id=STATUS, cols={"base": 1, "sm": 2, "lg": 3}, spacing="md", mt="md"),
             dmc.SimpleGrid(
                 [_graph(DAILY_CASES), _graph(TESTS), _graph(CHECKINS), _graph(DOSES)],
                 cols={"base": 1, "lg": 2},
@@ -77,12 +79,13 @@ def layout(**query: str) -> html.Div:
 
 @dash.callback(
     Output(WEEKLY, "children"),
+    Output(STATUS, "children"),
     Output(TOTALS, "children"),
     Output(PERIOD, "children"),
     Input(ids.DATA_VERSION, "data"),
     Input(SELECTION, "data"),
 )
-def show_headline_figures(_version: int, selection: dict) -> tuple[list, list, str]:
+def show_headline_figures(_version: int, selection: dict) -> tuple[list, list, list, str]:
     lang, viewer = current_language(), current_viewer()
     area_code = (selection or {}).get("area_code")
     totals = headline_figures(viewer, area_code)
@@ -91,7 +94,7 @@ def show_headline_figures(_version: int, selection: dict) -> tuple[list, list, s
         for metric in ("people", "venues", "checkins", "tests", "positives", "doses", "cases")
     ]
     if not totals["last_day"]:
-        return [], total_cards, t("overview.no_data", lang)
+        return [], [], total_cards, t("overview.no_data", lang)
     as_of = min(filter(None, [(selection or {}).get("end"), totals["last_day"]]))
     week = weekly_summary(viewer, as_of, area_code)
 
@@ -132,9 +135,21 @@ def show_headline_figures(_version: int, selection: dict) -> tuple[list, list, s
         stat_card("doses_7d", number(week["doses_7d"], lang), lang, change=change("doses_7d"), up_is_bad=False),
         stat_card("checkins_today", number(week["checkins_today"], lang), lang, change=change("checkins_today")),
     ]
+    status = status_today(viewer, as_of, area_code)
+    status_cards = [
+        card_colours_card(status["green"], status["yellow"], status["red"], lang),
+        coverage_card(status, lang),
+        stat_card(
+            "f1_quarantined",
+            number(status["f1_quarantined"], lang),
+            lang,
+            change=change_text(status["f1_quarantined"], status["f1_quarantined_before"], lang),
+            up_is_bad=True,
+        ),
+    ]
     period = t("overview.period", lang, first=date(totals["first_day"], lang), last=date(totals["last_day"], lang))
     period += " · " + t("overview.as_of", lang, day=date(as_of, lang))
-    return weekly_cards, total_cards, period
+    return weekly_cards, status_cards, total_cards, period
 
 
 @dash.callback(

@@ -69,7 +69,7 @@ def test_callbacks_with_crafted_inputs_stay_inside(provincial_request) -> None:
         ({"area_code": "24' OR 1=1 --"}, "0"),
         ({}, "7"),
     ):
-        _weekly, totals, _period = overview.show_headline_figures(1, crafted)
+        _weekly, _status, totals, _period = overview.show_headline_figures(1, crafted)
         assert figure(totals, "people") == people, crafted
         assert figure(totals, "cases") == ("1" if people == "7" else "0"), crafted
         figures = overview.show_daily_curves(1, crafted)

@@ -1,0 +1,388 @@
+"""Builders for the tracer pages: the F0 → F1 → F2 graph, the points timeline, the contact lists and their exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import dash_mantine_components as dmc
+import plotly.graph_objects as go
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from components.figures import base_layout
+from components.i18n import date, number, t
+from components.tables import number_column
+
+LINK_COLOURS = {"household": "#e8590c", "proximity": "#1971c2", "venue": "#2b8a3e", "point": "#868e96"}
+CASE_RED = "#c92a2a"
+
+
+def when(value: str | None, lang: str) -> str:
+    """'2021-07-21T09:00' as 21/07/2021 09:00."""
+    if not value:
+        return "—"
+    return f"{date(value[:10], lang)} {value[11:16]}".strip()
+
+
+def person_label(row: dict, lang: str) -> str:
+    """The name inside the jurisdiction; outside it only the ward (no name, no phone)."""
+    return row.get("full_name") or t("trace.outside", lang, ward=row.get("ward_name") or "")
+
+
+def link_details(row: dict, lang: str) -> str:
+    if row["via"] == "proximity":
+        return t(
+            "trace.detail.proximity",
+            lang,
+            distance=number(row["distance_m"], lang, 1),
+            minutes=number((row["duration_s"] or 0) / 60, lang, 0),
+        )
+    if row["via"] == "venue":
+        return t("trace.detail.venue", lang, minutes=number((row["overlap_s"] or 0) / 60, lang, 0))
+    return ""
+
+
+# The graph (dash-cytoscape): nodes carry their degree and link; edges their link type.
+
+GRAPH_STYLESHEET = [
+    {
+        "selector": "node",
+        "style": {
+            "label": "data(label)",
+            "font-size": 10,
+            "text-valign": "bottom",
+            "text-margin-y": 4,
+            "width": 22,
+            "height": 22,
+            "background-color": "#adb5bd",
+            "border-width": 2,
+            "border-color": "#fff",
+        },
+    },
+    {"selector": ".f0", "style": {"background-color": CASE_RED, "width": 36, "height": 36, "font-weight": "bold"}},
+    {"selector": ".f1", "style": {"width": 26, "height": 26}},
+    {"selector": ".f2", "style": {"width": 16, "height": 16, "opacity": 0.85}},
+    {"selector": ".case", "style": {"border-color": CASE_RED, "border-width": 3}},
+    {"selector": ".expandable", "style": {"shape": "round-rectangle"}},
+    {"selector": "edge", "style": {"width": 2, "curve-style": "bezier", "target-arrow-shape": "triangle"}},
+    *[
+        rule
+        for via, colour in LINK_COLOURS.items()
+        for rule in (
+            {"selector": f"node.{via}", "style": {"background-color": colour}},
+            {"selector": f"edge.{via}", "style": {"line-color": colour, "target-arrow-color": colour}},
+        )
+    ],
+]
+
+
+def _node(row: dict, degree: int, lang: str, expandable: bool = False) -> dict:
+    classes = [f"f{degree}", row["via"]]
+    if row.get("is_case"):
+        classes.append("case")
+    if expandable:
+        classes.append("expandable")
+    label = row.get("full_name") or row.get("ward_name") or ""
+    return {
+        "data": {"id": f"p{row['person_id']}", "label": label, "person": row["person_id"], "degree": degree},
+        "classes": " ".join(classes),
+    }
+
+
+def _edge(source: int, row: dict) -> dict:
+    return {
+        "data": {"id": f"e{source}-{row['person_id']}", "source": f"p{source}", "target": f"p{row['person_id']}"},
+        "classes": row["via"],
+    }
+
+
+def graph_elements(case: dict, f1: list[dict], lang: str, f2_sources: set[int] | None = None) -> list[dict]:
+    """F0 and its F1s; an F1 through whom F2s were found is drawn so that a click can expand it."""
+    f2_sources = f2_sources or set()
+    elements = [
+        {
+            "data": {"id": f"p{case['case_id']}", "label": case.get("full_name") or str(case["case_id"]), "degree": 0},
+            "classes": "f0",
+        }
+    ]
+    for row in f1:
+        elements.append(_node(row, 1, lang, expandable=row["person_id"] in f2_sources))
+        elements.append(_edge(case["case_id"], row))
+    return elements
+
+
+def expansion_elements(through: int, f2: list[dict], lang: str) -> list[dict]:
+    """The F2 nodes and edges found through one F1, to append to the graph."""
+    out = []
+    for row in f2:
+        out.append(_node(row, 2, lang))
+        out.append(_edge(through, row))
+    return out
+
+
+def graph_legend(lang: str) -> dmc.Group:
+    return dmc.Group(
+        [
+            dmc.Badge(t(f"trace.via.{via}", lang), color=colour, variant="filled", size="sm")
+            for via, colour in LINK_COLOURS.items()
+            if via != "point"
+        ]
+        + [dmc.Text(t("trace.graph_hint", lang), size="xs", c="dimmed")],
+        gap="xs",
+    )
+
+
+def points_timeline(points: list[dict], case: dict, lang: str) -> go.Figure:
+    """One bar per visit to an epidemiological point, across the infectious window."""
+    figure = go.Figure()
+    if points:
+        first = [dt.datetime.fromisoformat(p["first_ts"]) for p in points]
+        last = [dt.datetime.fromisoformat(p["last_ts"]) for p in points]
+        names = [p["venue_name"] for p in points]
+        figure.add_trace(
+            go.Bar(
+                y=names,
+                base=[f.isoformat() for f in first],
+                x=[max((b - a).total_seconds() * 1000, 60_000) for a, b in zip(first, last, strict=True)],
+                orientation="h",
+                marker={"color": CASE_RED},
+                customdata=[
+                    [when(p["first_ts"], lang), when(p["last_ts"], lang), number(p["people_exposed"], lang)]
+                    for p in points
+                ],
+                hovertemplate="%{y}<br>%{customdata[0]} – %{customdata[1]}<br>"
+                + t("trace.col.exposed", lang)
+                + ": %{customdata[2]}<extra></extra>",
+                name=t("trace.points", lang),
+            )
+        )
+    layout = base_layout(lang, t("trace.timeline_title", lang), t("trace.source", lang))
+    layout.update(hovermode="closest", showlegend=False, margin={"l": 180, "r": 20, "t": 50, "b": 70})
+    figure.update_layout(**layout)
+    figure.update_xaxes(
+        type="date",
+        range=[case["window_start_ts"], case["confirmed_ts"]],
+        tickformat="%d/%m\n%H:%M",
+        gridcolor="#f1f3f5",
+    )
+    figure.update_yaxes(autorange="reversed")
+    return figure
+
+
+# The contact lists: one row per person for the grid, the CSV and the workbook.
+
+
+def contact_rows(rows: list[dict], lang: str) -> list[dict]:
+    return [
+        {
+            "person_id": row["person_id"],
+            "name": person_label(row, lang),
+            "phone": row.get("phone") or "",
+            "ward": ", ".join(x for x in (row.get("ward_name"), row.get("district_name")) if x),
+            "link": t(f"trace.via.{row['via']}", lang),
+            "place": row.get("venue_name") or "",
+            "time": when(row["exposure_ts"], lang),
+            "details": link_details(row, lang),
+            "through": row.get("through"),
+            "is_case": t("trace.yes", lang) if row.get("is_case") else "",
+        }
+        for row in rows
+    ]
+
+
+CONTACT_FIELDS = ("person_id", "name", "phone", "ward", "link", "place", "time", "details")
+
+
+def contact_columns(lang: str, *, with_through: bool) -> list[dict]:
+    columns = [{"field": "person_id", "headerName": t("trace.col.person_id", lang), "maxWidth": 120}]
+    columns += [{"field": f, "headerName": t(f"trace.col.{f}", lang)} for f in CONTACT_FIELDS[1:]]
+    columns[1]["minWidth"] = 180
+    if with_through:
+        columns.insert(1, {"field": "through", "headerName": t("trace.col.through", lang), "maxWidth": 130})
+    columns.append({"field": "is_case", "headerName": t("trace.col.is_case", lang), "maxWidth": 110})
+    return columns
+
+
+def contacts_workbook(case: dict, f1: list[dict], f2: list[dict], lang: str) -> bytes:
+    """The F1 and F2 lists of a case as an .xlsx workbook (one sheet each) for the ward teams."""
+    book = Workbook()
+    for sheet_index, (title, rows, through) in enumerate(
+        ((t("trace.f1_list", lang), f1, False), (t("trace.f2_list", lang), f2, True))
+    ):
+        sheet = book.active if sheet_index == 0 else book.create_sheet()
+        sheet.title = title[:31]
+        fields = list(CONTACT_FIELDS) + (["through"] if through else [])
+        sheet.append([t("trace.export_heading", lang, case=case["case_id"], day=when(case["confirmed_ts"], lang))])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append([t(f"trace.col.{f}", lang) for f in fields])
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in contact_rows(rows, lang):
+            sheet.append([row[f] for f in fields])
+        for column, width in zip("ABCDEFGHI", (12, 26, 14, 34, 14, 28, 18, 22, 12), strict=True):
+            sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def trace_facts(case: dict, lang: str) -> list:
+    """The headline of a trace: counts and the time from positive result to list."""
+    facts = [
+        ("f1", number(case["f1_count"], lang)),
+        ("f2", number(case["f2_count"], lang)),
+        ("points", number(case["points_count"], lang)),
+        ("ready", t("trace.seconds", lang, value=number(case["ready_s"], lang, 1))),
+        ("elapsed", t("trace.ms", lang, value=number(case["elapsed_ms"], lang, 1))),
+    ]
+    return [
+        dmc.Paper(
+            [
+                dmc.Text(t(f"trace.fact.{key}", lang), size="sm", c="dimmed"),
+                dmc.Text(value, fw=700, fz=24, className=f"figure figure-{key}"),
+            ],
+            withBorder=True,
+            p="sm",
+            **{"data-fact": key},
+        )
+        for key, value in facts
+    ]
+
+
+def tracing_cards(summary: dict, lang: str) -> list[dmc.Paper]:
+    """The overview's tracing cards: speed from positive result to list (median, p95) and F1 found per case."""
+    if not summary or not summary.get("cases_traced"):
+        speed, per_case = "—", "—"
+    else:
+        speed = t(
+            "tracing.speed_value",
+            lang,
+            median=number(summary["ready_median_s"], lang, 1),
+            p95=number(summary["ready_p95_s"], lang, 1),
+        )
+        per_case = number(summary["f1_per_case"], lang, 1)
+    note = t("tracing.cases_traced", lang, n=number((summary or {}).get("cases_traced") or 0, lang))
+    return [
+        dmc.Paper(
+            [
+                dmc.Text(t(f"tracing.{metric}", lang), size="sm", c="dimmed"),
+                dmc.Text(value, fw=700, fz=28, className=f"figure figure-{metric}"),
+                dmc.Text(note, size="xs", c="dimmed"),
+            ],
+            withBorder=True,
+            p="md",
+            className="headline-card",
+            **{"data-metric": metric},
+        )
+        for metric, value in (("tracing_speed", speed), ("f1_per_case", per_case))
+    ]
+
+
+# Clusters.
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(days: list[str], counts: list[int]) -> str:
+    """Cases per day from the cluster's first to its last day as a bar of block characters (gaps are ▁)."""
+    if not days:
+        return ""
+    by_day = dict(zip(days, counts, strict=True))
+    first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
+    span = [(first + dt.timedelta(d)).isoformat() for d in range((last - first).days + 1)][-30:]
+    top = max(counts) or 1
+    return "".join(SPARK[min(len(SPARK) - 1, round(by_day.get(d, 0) / top * (len(SPARK) - 1)))] for d in span)
+
+
+def cluster_rows(clusters: list[dict], lang: str) -> list[dict]:
+    return [
+        {
+            "cluster_id": c["cluster_id"],
+            "size": c["size"],
+            "new_7d": c["new_7d"],
+            "provinces": c["provinces"] or "",
+            "first_day": date(c["first_day"], lang),
+            "last_day": date(c["last_day"], lang),
+            "growth": sparkline(c["days"], c["daily_cases"]),
+        }
+        for c in clusters
+    ]
+
+
+def cluster_columns(lang: str) -> list[dict]:
+    return [
+        {"field": "cluster_id", "headerName": t("clusters.col.cluster", lang), "maxWidth": 130},
+        number_column("size", lang, "clusters.col.size"),
+        number_column("new_7d", lang, "clusters.col.new_7d"),
+        {"field": "provinces", "headerName": t("clusters.col.provinces", lang), "minWidth": 180},
+        {"field": "first_day", "headerName": t("clusters.col.first_day", lang)},
+        {"field": "last_day", "headerName": t("clusters.col.last_day", lang)},
+        {
+            "field": "growth",
+            "headerName": t("clusters.col.growth", lang),
+            "cellStyle": {"fontFamily": "monospace", "color": CASE_RED, "letterSpacing": "1px"},
+            "sortable": False,
+            "filter": False,
+            "minWidth": 160,
+        },
+    ]
+
+
+def cluster_growth_figure(cluster: dict, lang: str) -> go.Figure:
+    """Cases per day and in total of one cluster."""
+    days, counts = cluster["days"], cluster["daily_cases"]
+    running, total = [], 0
+    for n in counts:
+        total += n
+        running.append(total)
+    figure = go.Figure(
+        [
+            go.Bar(x=days, y=counts, name=t("clusters.daily", lang), marker={"color": CASE_RED}),
+            go.Scatter(x=days, y=running, name=t("clusters.total", lang), mode="lines+markers", yaxis="y2"),
+        ]
+    )
+    layout = base_layout(lang, t("clusters.growth_title", lang, cluster=cluster["cluster_id"]), t("trace.source", lang))
+    layout["yaxis2"] = {"overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False}
+    figure.update_layout(**layout)
+    figure.update_xaxes(type="date", tickformat="%d/%m")
+    figure.update_yaxes(rangemode="tozero", gridcolor="#f1f3f5")
+    return figure
+
+
+def cluster_case_rows(cases: list[dict], links: list[dict], lang: str) -> list[dict]:
+    """The cluster's cases, each with the other cases it is linked to and how."""
+    linked: dict[int, set[str]] = {}
+    for link in links:
+        text = t(f"trace.via.{link['via']}", lang)
+        linked.setdefault(link["case_a"], set()).add(f"{link['case_b']} ({text})")
+        linked.setdefault(link["case_b"], set()).add(f"{link['case_a']} ({text})")
+    return [
+        {
+            "case_id": c["case_id"],
+            "trace": f"/trace/{c['case_id']}",
+            "name": c["full_name"] or t("trace.outside", lang, ward=c["ward_name"]),
+            "ward": ", ".join(x for x in (c["ward_name"], c["district_name"]) if x),
+            "confirmed": when(c["confirmed_ts"], lang),
+            "f1_count": c["f1_count"],
+            "links": "; ".join(sorted(linked.get(c["case_id"], ()))),
+        }
+        for c in cases
+    ]
+
+
+def cluster_case_columns(lang: str) -> list[dict]:
+    return [
+        {
+            "field": "case_id",
+            "headerName": t("clusters.col.case", lang),
+            "cellRenderer": "markdown",
+            "valueGetter": {"function": "'[' + params.data.case_id + '](' + params.data.trace + ')'"},
+            "maxWidth": 120,
+        },
+        {"field": "name", "headerName": t("trace.col.name", lang), "minWidth": 170},
+        {"field": "ward", "headerName": t("trace.col.ward", lang), "minWidth": 200},
+        {"field": "confirmed", "headerName": t("clusters.col.confirmed", lang)},
+        number_column("f1_count", lang, "clusters.col.f1"),
+        {"field": "links", "headerName": t("clusters.col.links", lang), "minWidth": 220},
+    ]

@@ -1,0 +1,191 @@
+"""A case's trace (/trace/<case_id>): the F0 → F1 → F2 graph, the timeline of its points, the F1 and F2 lists."""
+
+from __future__ import annotations
+
+import dash
+import dash_cytoscape as cyto
+import dash_mantine_components as dmc
+from dash import Input, Output, Patch, State, dcc, html
+
+from components.i18n import current_language, t
+from components.tables import grid
+from components.trace_graph import (
+    GRAPH_STYLESHEET,
+    contact_columns,
+    contact_rows,
+    contacts_workbook,
+    expansion_elements,
+    graph_elements,
+    graph_legend,
+    points_timeline,
+    trace_facts,
+    when,
+)
+from data.tracing import case_contacts, case_points, case_trace
+from data.viewer import current_viewer
+
+dash.register_page(__name__, path_template="/trace/<case_id>", title="Truy vết — PC-Covid", name="trace")
+
+CASE = "trace-case"
+EXPANDED = "trace-expanded"
+GRAPH = "trace-graph"
+TIMELINE = "trace-timeline"
+F1_GRID = "trace-f1-grid"
+F2_GRID = "trace-f2-grid"
+F1_CSV = "trace-f1-csv"
+F2_CSV = "trace-f2-csv"
+XLSX = "trace-xlsx"
+DOWNLOAD = "trace-download"
+
+
+def layout(case_id: str | None = None, **_query: str) -> html.Div:
+    lang, viewer = current_language(), current_viewer()
+    number = int(case_id) if case_id and case_id.isdigit() and len(case_id) < 19 else None
+    case = case_trace(viewer, number) if number is not None else None
+    if case is None:
+        return html.Div(
+            [
+                dmc.Title(t("trace.not_found_title", lang), order=2),
+                dmc.Text(t("trace.not_found", lang, case=(case_id or "")[:20])),
+            ],
+            className="page page-trace",
+        )
+    contacts = case_contacts(viewer, number)
+    f1 = [c for c in contacts if c["degree"] == 1]
+    f2 = [c for c in contacts if c["degree"] == 2]
+    points = case_points(viewer, number)
+    name = f" — {case['full_name']}" if case.get("full_name") else ""
+    subtitle = t(
+        "trace.subtitle",
+        lang,
+        ward=case["ward_name"],
+        district=case["district_name"] or "",
+        province=case["province_name"] or "",
+        confirmed=when(case["confirmed_ts"], lang),
+        start=when(case["window_start_ts"], lang),
+    )
+    cluster = (
+        [dmc.Anchor(t("trace.cluster", lang, cluster=case["cluster_id"]), href=f"/clusters?cluster={case['cluster_id']}")]
+        if case.get("cluster_id") is not None
+        else []
+    )
+    return html.Div(
+        [
+            dcc.Store(id=CASE, data=number),
+            dcc.Store(id=EXPANDED, data=[]),
+            dcc.Download(id=DOWNLOAD),
+            dmc.Group(
+                [dmc.Title(t("trace.title", lang, case=number) + name, order=2), *cluster], justify="space-between"
+            ),
+            dmc.Text(subtitle, c="dimmed", size="sm"),
+            dmc.Text(t("trace.rule", lang, rule=case["rule_version"]), c="dimmed", size="xs", mb="md"),
+            dmc.SimpleGrid(trace_facts(case, lang), cols={"base": 2, "sm": 3, "lg": 5}, spacing="md"),
+            dmc.Grid(
+                [
+                    dmc.GridCol(
+                        dmc.Paper(
+                            [
+                                dmc.Title(t("trace.graph_title", lang), order=4),
+                                graph_legend(lang),
+                                cyto.Cytoscape(
+                                    id=GRAPH,
+                                    elements=graph_elements(case, f1, lang, {c["through"] for c in f2}),
+                                    stylesheet=GRAPH_STYLESHEET,
+                                    layout={"name": "concentric", "animate": False, "minNodeSpacing": 30},
+                                    style={"width": "100%", "height": "440px"},
+                                    userZoomingEnabled=True,
+                                ),
+                            ],
+                            withBorder=True,
+                            p="sm",
+                        ),
+                        span={"base": 12, "lg": 6},
+                    ),
+                    dmc.GridCol(
+                        dmc.Paper(
+                            dcc.Graph(
+                                id=TIMELINE,
+                                figure=points_timeline(points, case, lang),
+                                config={"displaylogo": False},
+                                style={"height": "480px"},
+                            )
+                            if points
+                            else dmc.Text(t("trace.points_none", lang), p="md"),
+                            withBorder=True,
+                            p="xs",
+                        ),
+                        span={"base": 12, "lg": 6},
+                    ),
+                ],
+                mt="md",
+            ),
+            _list_header("trace.f1_list", F1_CSV, lang, xlsx=True),
+            grid(
+                F1_GRID,
+                contact_columns(lang, with_through=False),
+                contact_rows(f1, lang),
+                lang,
+                file_name=f"pccovid-f1-{number}.csv",
+            ),
+            _list_header("trace.f2_list", F2_CSV, lang),
+            grid(
+                F2_GRID,
+                contact_columns(lang, with_through=True),
+                contact_rows(f2, lang),
+                lang,
+                file_name=f"pccovid-f2-{number}.csv",
+            ),
+        ],
+        className="page page-trace",
+    )
+
+
+def _list_header(title_key: str, csv_id: str, lang: str, *, xlsx: bool = False) -> dmc.Group:
+    buttons = [dmc.Button(t("trace.export_csv", lang), id=csv_id, variant="light", size="xs")]
+    if xlsx:
+        buttons.append(dmc.Button(t("trace.export_xlsx", lang), id=XLSX, variant="light", size="xs", color="green"))
+    return dmc.Group(
+        [dmc.Title(t(title_key, lang), order=4), dmc.Group(buttons, gap="xs")], justify="space-between", mt="lg", mb="xs"
+    )
+
+
+@dash.callback(
+    Output(GRAPH, "elements"),
+    Output(EXPANDED, "data"),
+    Input(GRAPH, "tapNodeData"),
+    State(CASE, "data"),
+    State(EXPANDED, "data"),
+    prevent_initial_call=True,
+)
+def expand_contact(node: dict | None, case_id: int, expanded: list[int]):
+    """Adds the F2s found through the clicked F1 to the graph, without redrawing what is there."""
+    if not node or node.get("degree") != 1 or node.get("person") in expanded:
+        return dash.no_update, dash.no_update
+    through = int(node["person"])
+    f2 = case_contacts(current_viewer(), case_id, degree=2, through=through)
+    elements = Patch()
+    elements.extend(expansion_elements(through, f2, current_language()))
+    return elements, [*expanded, through]
+
+
+@dash.callback(Output(F1_GRID, "exportDataAsCsv"), Input(F1_CSV, "n_clicks"), prevent_initial_call=True)
+def export_f1_csv(_clicks: int) -> bool:
+    return True
+
+
+@dash.callback(Output(F2_GRID, "exportDataAsCsv"), Input(F2_CSV, "n_clicks"), prevent_initial_call=True)
+def export_f2_csv(_clicks: int) -> bool:
+    return True
+
+
+@dash.callback(Output(DOWNLOAD, "data"), Input(XLSX, "n_clicks"), State(CASE, "data"), prevent_initial_call=True)
+def export_lists_xlsx(_clicks: int, case_id: int):
+    """The F1 and F2 lists as one workbook for the ward teams."""
+    lang, viewer = current_language(), current_viewer()
+    case = case_trace(viewer, case_id)
+    if case is None:
+        return dash.no_update
+    contacts = case_contacts(viewer, case_id)
+    f1 = [c for c in contacts if c["degree"] == 1]
+    f2 = [c for c in contacts if c["degree"] == 2]
+    return dcc.send_bytes(contacts_workbook(case, f1, f2, lang), f"pccovid-f1-f2-{case_id}.xlsx")
