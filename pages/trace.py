@@ -65,7 +65,11 @@ def layout(case_id: str | None = None, **_query: str) -> html.Div:
         start=when(case["window_start_ts"], lang),
     )
     cluster = (
-        [dmc.Anchor(t("trace.cluster", lang, cluster=case["cluster_id"]), href=f"/clusters?cluster={case['cluster_id']}")]
+        [
+            dmc.Anchor(
+                t("trace.cluster", lang, cluster=case["cluster_id"]), href=f"/clusters?cluster={case['cluster_id']}"
+            )
+        ]
         if case.get("cluster_id") is not None
         else []
     )
@@ -145,7 +149,10 @@ def _list_header(title_key: str, csv_id: str, lang: str, *, xlsx: bool = False) 
     if xlsx:
         buttons.append(dmc.Button(t("trace.export_xlsx", lang), id=XLSX, variant="light", size="xs", color="green"))
     return dmc.Group(
-        [dmc.Title(t(title_key, lang), order=4), dmc.Group(buttons, gap="xs")], justify="space-between", mt="lg", mb="xs"
+        [dmc.Title(t(title_key, lang), order=4), dmc.Group(buttons, gap="xs")],
+        justify="space-between",
+        mt="lg",
+        mb="xs",
     )
 
 

@@ -1,0 +1,168 @@
+"""Clusters of linked cases (/clusters): on a map and in a table with their growth; a cluster opens its cases and links."""
+
+from __future__ import annotations
+
+import math
+
+import dash
+import dash_leaflet as dl
+import dash_mantine_components as dmc
+from dash import ALL, Input, Output, State, ctx, dcc, html
+
+from components import ids
+from components.endpoints import geometry_url
+from components.i18n import current_language, t
+from components.tables import grid
+from components.trace_graph import (
+    CASE_RED,
+    cluster_case_columns,
+    cluster_case_rows,
+    cluster_columns,
+    cluster_growth_figure,
+    cluster_rows,
+)
+from data.tracing import cluster_cases, cluster_links, clusters
+from data.viewer import current_viewer
+
+dash.register_page(__name__, path="/clusters", title="Chùm ca bệnh — PC-Covid", name="clusters")
+
+SELECTED = "clusters-selected"
+MAP = "clusters-map"
+MARKER = "clusters-marker"
+TABLE = "clusters-table"
+DETAIL = "clusters-detail"
+CASES = "clusters-cases"
+VIETNAM_BOUNDS = [[8.2, 102.1], [23.4, 109.5]]
+
+
+def layout(cluster: str | None = None, **_query: str) -> html.Div:
+    lang, viewer = current_language(), current_viewer()
+    found = clusters(viewer)
+    selected = int(cluster) if cluster and cluster.isdigit() and len(cluster) < 19 else None
+    return html.Div(
+        [
+            dcc.Store(id=SELECTED, data=selected),
+            dmc.Title(t("clusters.title", lang), order=2),
+            dmc.Text(t("clusters.subtitle", lang), c="dimmed", size="sm", mb="md"),
+            dmc.Grid(
+                [
+                    dmc.GridCol(
+                        dmc.Paper(
+                            [
+                                dl.Map(
+                                    [
+                                        dl.GeoJSON(
+                                            url=geometry_url("province"),
+                                            style={
+                                                "color": "#adb5bd",
+                                                "weight": 1,
+                                                "fillColor": "#f8f9fa",
+                                                "fillOpacity": 1,
+                                            },
+                                            interactive=False,
+                                        ),
+                                        *_markers(found),
+                                    ],
+                                    id=MAP,
+                                    bounds=VIETNAM_BOUNDS,
+                                    zoomSnap=0.25,
+                                    trackViewport=False,
+                                    attributionControl=False,
+                                    className="command-map",
+                                    style={"height": "520px"},
+                                ),
+                                dmc.Text(t("clusters.map_hint", lang), size="xs", c="dimmed", mt=4),
+                            ],
+                            withBorder=True,
+                            p="xs",
+                        ),
+                        span={"base": 12, "lg": 5},
+                    ),
+                    dmc.GridCol(
+                        grid(
+                            TABLE,
+                            cluster_columns(lang),
+                            cluster_rows(found, lang),
+                            lang,
+                            file_name="pccovid-clusters.csv",
+                        )
+                        if found
+                        else dmc.Alert(t("clusters.none", lang), color="gray"),
+                        span={"base": 12, "lg": 7},
+                    ),
+                ]
+            ),
+            html.Div(id=DETAIL, className="clusters-detail", style={"marginTop": "1rem"}),
+        ],
+        className="page page-clusters",
+    )
+
+
+def _markers(found: list[dict]) -> list:
+    return [
+        dl.CircleMarker(
+            id={"type": MARKER, "index": c["cluster_id"]},
+            center=[c["lat"], c["lon"]],
+            radius=6 + 4 * math.sqrt(c["size"]),
+            color=CASE_RED,
+            fillColor=CASE_RED,
+            fillOpacity=0.45,
+            weight=2,
+            children=dl.Tooltip(f"{c['cluster_id']} · {c['size']}"),
+        )
+        for c in found
+        if c["lat"] is not None
+    ]
+
+
+@dash.callback(
+    Output(SELECTED, "data"),
+    Input({"type": MARKER, "index": ALL}, "n_clicks"),
+    Input(TABLE, "cellClicked"),
+    State(TABLE, "rowData"),
+    prevent_initial_call=True,
+)
+def select_cluster(_marker_clicks: list, cell: dict | None, rows: list[dict]):
+    """The cluster picked on the map or in the table."""
+    if isinstance(ctx.triggered_id, dict):
+        if not any(_marker_clicks or []):
+            return dash.no_update
+        return ctx.triggered_id["index"]
+    if cell and cell.get("rowIndex") is not None and rows:
+        row_id = cell.get("rowId")
+        if row_id is not None and str(row_id).isdigit() and int(row_id) < len(rows):
+            return rows[int(row_id)]["cluster_id"]
+        return rows[cell["rowIndex"]]["cluster_id"]
+    return dash.no_update
+
+
+@dash.callback(Output(DETAIL, "children"), Input(SELECTED, "data"), Input(ids.DATA_VERSION, "data"))
+def show_cluster(cluster_id: int | None, _version: int):
+    """The picked cluster: its growth and its cases with their links, each opening its trace."""
+    lang, viewer = current_language(), current_viewer()
+    if cluster_id is None:
+        return dmc.Text(t("clusters.pick", lang), c="dimmed", size="sm")
+    found = next((c for c in clusters(viewer) if c["cluster_id"] == cluster_id), None)
+    cases = cluster_cases(viewer, cluster_id)
+    if found is None or not cases:
+        return dmc.Text(t("clusters.pick", lang), c="dimmed", size="sm")
+    rows = cluster_case_rows(cases, cluster_links(viewer, cluster_id), lang)
+    return dmc.Grid(
+        [
+            dmc.GridCol(
+                dmc.Paper(
+                    dcc.Graph(figure=cluster_growth_figure(found, lang), config={"displaylogo": False}),
+                    withBorder=True,
+                    p="xs",
+                ),
+                span={"base": 12, "lg": 5},
+            ),
+            dmc.GridCol(
+                [
+                    dmc.Title(t("clusters.cases_title", lang, cluster=cluster_id), order=4, mb="xs"),
+                    grid(CASES, cluster_case_columns(lang), rows, lang, file_name=f"pccovid-cluster-{cluster_id}.csv"),
+                ],
+                span={"base": 12, "lg": 7},
+            ),
+        ]
+    )
