@@ -191,3 +191,61 @@ def wall_cases_figure(daily: pa.Table, lang: str, version: int) -> go.Figure:
     figure.update_xaxes(tickformat="%d/%m", showgrid=False)
     figure.update_yaxes(gridcolor="rgba(255,255,255,0.15)", rangemode="tozero", tickformat=",d")
     return figure
+
+
+LEVEL_COLOURS = {1: "#2b8a3e", 2: "#fab005", 3: "#f76707", 4: "#c92a2a"}
+
+
+def level_history_figure(history: pa.Table, lang: str, version: int) -> go.Figure:
+    """The area level in force week by week, each week a bar coloured by its level; hover shows the criteria."""
+    frame = history.to_pandas()
+    figure = go.Figure()
+    if not frame.empty:
+        frame["week_start"] = pd.to_datetime(frame["week_start"])
+        figure.add_trace(
+            go.Bar(
+                x=frame["week_start"],
+                y=frame["level_in_force"],
+                marker_color=[LEVEL_COLOURS.get(int(v), "#adb5bd") for v in frame["level_in_force"]],
+                customdata=frame[
+                    ["rate_per_100k", "adults_first_dose_share", "older_fully_share", "proposed_level"]
+                ].to_numpy(),
+                hovertemplate=(
+                    f"%{{x|%d/%m/%Y}}<br>{t('chart.level', lang)} %{{y}}"
+                    f"<br>{t('chart.rate', lang)}: %{{customdata[0]:,.1f}}"
+                    f"<br>{t('coverage.first_dose_18', lang)}: %{{customdata[1]:.1%}}"
+                    f"<br>{t('coverage.fully_50', lang)}: %{{customdata[2]:.1%}}"
+                    f"<br>{t('chart.proposed', lang)}: %{{customdata[3]}}<extra></extra>"
+                ),
+                name=t("chart.level", lang),
+            )
+        )
+    figure.update_layout(**base_layout(lang, t("chart.level_history", lang), t("chart.source", lang, version=version)))
+    figure.update_layout(hovermode="closest", showlegend=False)
+    figure.update_xaxes(tickformat="%d/%m", showgrid=False)
+    figure.update_yaxes(range=[0, 4.3], dtick=1, title=t("chart.level", lang), gridcolor="#eceff1")
+    return figure
+
+
+def card_colours_figure(cards: pa.Table, lang: str, version: int) -> go.Figure:
+    """People by card colour per day, stacked: how much of the area may move."""
+    frame = cards.to_pandas()
+    figure = go.Figure()
+    if not frame.empty:
+        frame["day"] = pd.to_datetime(frame["day"])
+        for key, colour in (("green", "#2b8a3e"), ("yellow", "#fab005"), ("red", "#c92a2a")):
+            figure.add_trace(
+                go.Scatter(
+                    x=frame["day"],
+                    y=frame[key],
+                    name=t(f"card.{key}", lang),
+                    stackgroup="cards",
+                    line={"width": 0.5, "color": colour},
+                    fillcolor=colour,
+                    hovertemplate="%{y:,}",
+                )
+            )
+    figure.update_layout(**base_layout(lang, t("chart.card_colours", lang), t("chart.source", lang, version=version)))
+    figure.update_xaxes(tickformat="%d/%m", showgrid=False, hoverformat="%d/%m/%Y")
+    figure.update_yaxes(gridcolor="#eceff1", tickformat=",d", rangemode="tozero")
+    return figure

@@ -7,13 +7,14 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, dcc, html
 
 from components import ids
-from components.figures import daily_cases_figure
+from components.figures import card_colours_figure, daily_cases_figure, level_history_figure
 from components.i18n import current_language, date, number, t
 from components.stat_card import change_text, stat_card
 from components.tables import grid, number_column
 from data.areas import CHILD_LEVEL, area
 from data.maps import area_measure, last_day
 from data.overview import PROVISIONAL_DAYS, daily_counts, weekly_summary
+from data.rules import card_colours, child_area_levels, level_history
 from data.viewer import current_viewer
 
 dash.register_page(__name__, path_template="/area/<code>", title="Khu vực — PC-Covid", name="area")
@@ -23,6 +24,10 @@ FIGURES = "area-figures"
 CHILDREN = "area-children"
 CURVE = "area-curve"
 EXPORT = "area-export"
+LEVELS = "area-levels"
+CARDS = "area-cards"
+LEVEL_TABLE = "area-level-table"
+GRAPH = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
 def layout(code: str | None = None, **_query: str) -> html.Div:
@@ -39,9 +44,14 @@ def layout(code: str | None = None, **_query: str) -> html.Div:
     day = last_day(viewer)
     child_level = CHILD_LEVEL[found["level"]]
     rows = area_measure(child_level, found["code"], "new_cases_7d_per_100k", day, viewer) if child_level and day else []
+    levels = (
+        {r["area_code"]: r for r in child_area_levels(found["code"], None, viewer).to_pylist()} if child_level else {}
+    )
     for row in rows:
         row["change"] = row["new_cases_7d"] - row["new_cases_prev_7d"]
         row["link"] = f"/area/{row['code']}"
+        row["level"] = (levels.get(row["code"]) or {}).get("level_in_force")
+        row["new_cases_7d_per_100k"] = row["value"]
     columns = [
         {
             "field": "name",
@@ -54,7 +64,44 @@ def layout(code: str | None = None, **_query: str) -> html.Div:
         number_column("new_cases_7d", lang, "area.col.cases_7d"),
         number_column("change", lang, "area.col.change"),
         number_column("new_cases_7d_per_100k", lang, "area.col.rate", digits=1),
+        {
+            **number_column("level", lang, "area.col.level"),
+            "cellClassRules": {f"level-{i}": f"x == {i}" for i in range(1, 5)},
+        },
     ]
+    history = level_history(found["code"], viewer).to_pylist()
+    history_columns = [
+        {
+            "field": "week_start",
+            "headerName": t("area.col.week", lang),
+            "valueFormatter": {"function": "d3.timeFormat('%d/%m/%Y')(d3.isoParse(params.value))"},
+        },
+        number_column("cases_7d", lang, "area.col.community_cases"),
+        number_column("rate_per_100k", lang, "area.col.rate", digits=1),
+        {
+            **number_column("adults_first_dose_share", lang, "coverage.first_dose_18", digits=1),
+            "valueGetter": {
+                "function": "params.data.adults_first_dose_share == null ? null : 100 * params.data.adults_first_dose_share"
+            },
+        },
+        {
+            **number_column("older_fully_share", lang, "coverage.fully_50", digits=1),
+            "valueGetter": {
+                "function": "params.data.older_fully_share == null ? null : 100 * params.data.older_fully_share"
+            },
+        },
+        {"field": "capacity_met", "headerName": t("area.col.capacity", lang)},
+        number_column("proposed_level", lang, "area.col.proposed"),
+        {
+            **number_column("level_in_force", lang, "area.col.level"),
+            "cellClassRules": {f"level-{i}": f"x == {i}" for i in range(1, 5)},
+        },
+        {"field": "rule_version", "headerName": t("area.col.rule", lang)},
+    ]
+    for row in history:
+        row["week_start"] = row["week_start"].isoformat()
+        for key in ("computed_ts", "effective_ts"):
+            row[key] = row[key].isoformat() if row[key] else None
     return html.Div(
         [
             dcc.Store(id=CODE, data=found["code"]),
@@ -74,11 +121,24 @@ def layout(code: str | None = None, **_query: str) -> html.Div:
                 mb="md",
             ),
             dmc.SimpleGrid(id=FIGURES, cols={"base": 2, "sm": 3, "lg": 5}, spacing="md"),
-            dmc.Paper(
-                dcc.Graph(id=CURVE, config={"displaylogo": False}, style={"height": "320px"}),
-                withBorder=True,
-                p="xs",
+            dmc.SimpleGrid(
+                [
+                    dmc.Paper(dcc.Graph(id=CURVE, config=GRAPH, style={"height": "320px"}), withBorder=True, p="xs"),
+                    dmc.Paper(dcc.Graph(id=LEVELS, config=GRAPH, style={"height": "320px"}), withBorder=True, p="xs"),
+                    dmc.Paper(dcc.Graph(id=CARDS, config=GRAPH, style={"height": "320px"}), withBorder=True, p="xs"),
+                ],
+                cols={"base": 1, "lg": 3},
                 mt="md",
+            ),
+            dmc.Title(t("area.level_history", lang), order=4, mt="lg", mb="xs"),
+            grid(
+                LEVEL_TABLE,
+                history_columns,
+                history[::-1],
+                lang,
+                file_name=f"pccovid-levels-{found['code']}.csv",
+                height="320px",
+                grow=False,
             ),
             *(
                 [
@@ -115,6 +175,15 @@ def _map_link(found: dict) -> str:
     if found["level"] == "province":
         return f"/map?province={found['code']}"
     return f"/map?province={found['province_code']}&district={found['district_code']}"
+
+
+@dash.callback(Output(LEVELS, "figure"), Output(CARDS, "figure"), Input(ids.DATA_VERSION, "data"), Input(CODE, "data"))
+def show_area_levels_and_cards(version: int, code: str):
+    lang, viewer = current_language(), current_viewer()
+    return (
+        level_history_figure(level_history(code, viewer), lang, version),
+        card_colours_figure(card_colours(code, None, None, viewer), lang, version),
+    )
 
 
 @dash.callback(
