@@ -51,9 +51,6 @@ def traced_server(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redi
     log.close()
 
 
-GRAPH_JS = "() => { const cy = document.getElementById('trace-graph')._cyreg.cy; return cy; }"
-
-
 def graph_count(page: Page) -> int:
     return page.evaluate("() => document.getElementById('trace-graph')._cyreg.cy.nodes().length")
 

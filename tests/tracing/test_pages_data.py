@@ -1,0 +1,96 @@
+"""What the tracer pages read (data/tracing.py) and their builders and callbacks, on the traced seed."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from openpyxl import load_workbook
+
+from data import tracing
+from data.loader import load_dataset
+from data.store import Store
+from data.viewer import NATIONAL, Viewer
+from tests import seed
+from tests.tracing.test_automatic import trace_loaded
+
+HCMC, HANOI = Viewer("province", ("79",)), Viewer("province", ("01",))
+
+
+@pytest.fixture
+def traced_runtime(seeded_runtime: Store, tmp_path: Path) -> Store:
+    """The seed, then a load where Hoàng Đức Giang (HCMC) tests positive after meeting Vũ Văn Khánh (Hà Nội)."""
+    trace_loaded(seeded_runtime)
+    folder = tmp_path / "later"
+    folder.mkdir()
+    pq.write_table(
+        seed.table("tests", [(3201, 6, seed.at(23, 8), seed.at(23, 18), "pcr", "positive")]),
+        folder / "tests.parquet",
+    )
+    pq.write_table(
+        seed.table("contacts", [(2201, 6, 8, seed.at(22, 10), 300, 1.0)]),
+        folder / "contacts.parquet",
+    )
+    load_dataset(seeded_runtime, folder)
+    trace_loaded(seeded_runtime)
+    return seeded_runtime
+
+
+def test_a_province_opens_only_the_traces_of_cases_living_there(traced_runtime: Store) -> None:
+    assert tracing.case_trace(HCMC, 6)["full_name"] == "Hoàng Đức Giang"
+    assert tracing.case_trace(HANOI, 6) is None
+    assert tracing.case_contacts(HANOI, 6) == []
+    assert tracing.case_points(HANOI, 1) == []
+
+
+def test_contacts_outside_the_jurisdiction_come_without_name_or_phone(traced_runtime: Store) -> None:
+    by_person = {c["person_id"]: c for c in tracing.case_contacts(HCMC, 6)}
+    outside = by_person[8]
+    assert (outside["full_name"], outside["phone"], outside["visible"]) == (None, None, False)
+    assert (outside["ward_name"], outside["via"], outside["distance_m"]) == ("Phường Phúc Xá", "proximity", 1.0)
+    assert tracing.case_contacts(NATIONAL, 6)[0]["full_name"] is not None
+    inside = {c["person_id"]: c for c in tracing.case_contacts(HCMC, 1)}
+    assert inside[2]["full_name"] == "Trần Thị Bình" and inside[2]["phone"] == "0987654321"
+
+
+def test_f2_through_one_f1(traced_runtime: Store) -> None:
+    f2 = tracing.case_contacts(NATIONAL, 1, degree=2, through=4)
+    assert [(c["person_id"], c["via"], c["through"]) for c in f2] == [(5, "household", 4)]
+    assert tracing.case_contacts(NATIONAL, 1, degree=2, through=2) == []
+
+
+def test_clusters_touching_the_jurisdiction(traced_runtime: Store) -> None:
+    found = tracing.clusters(NATIONAL)
+    # Case 6 sat in the café where case 1 had been that morning, both infectious: a shared point.
+    assert [(c["cluster_id"], c["size"]) for c in found] == [(1, 2), (11, 2)]
+    assert found[1]["days"] == ["2021-07-21", "2021-07-22"] and found[1]["daily_cases"] == [1, 1]
+    assert [c["cluster_id"] for c in tracing.clusters(HCMC)] == [1]
+    assert tracing.cluster_links(NATIONAL, 1) == [{"case_a": 1, "case_b": 6, "via": "point", "venue_id": 2}]
+    assert [c["case_id"] for c in tracing.cluster_cases(NATIONAL, 11)] == [11, 12]
+    assert tracing.cluster_cases(HCMC, 11) == []
+
+
+def test_tracing_summary_speed_and_f1_per_case(traced_runtime: Store) -> None:
+    summary = tracing.tracing_summary(NATIONAL, "2021-07-24")
+    assert summary["cases_traced"] == 4
+    assert 0 <= summary["ready_median_s"] <= summary["ready_p95_s"] < 60
+    assert summary["f1_per_case"] == pytest.approx((4 + 1 + 1 + 1) / 4)
+    assert tracing.tracing_summary(HANOI, "2021-07-24")["cases_traced"] == 0
+
+
+def test_builders_workbook_sparkline_and_cards(traced_runtime: Store) -> None:
+    from components.trace_graph import contacts_workbook, graph_elements, sparkline, tracing_cards
+
+    case = tracing.case_trace(HCMC, 6)
+    contacts = tracing.case_contacts(HCMC, 6, degree=1)
+    book = load_workbook(io.BytesIO(contacts_workbook(case, contacts, [], "vi")))
+    assert [row[1] for row in book["Danh sách F1"].iter_rows(min_row=3, values_only=True)] == [
+        "Ngoài địa bàn (Phường Phúc Xá)"
+    ]
+    elements = graph_elements(case, contacts, "vi")
+    assert [e["data"]["id"] for e in elements] == ["p6", "p8", "e6-8"]
+    assert sparkline(["2021-07-01", "2021-07-03"], [1, 4]) == "▃▁█"
+    cards = tracing_cards(tracing.tracing_summary(NATIONAL, "2021-07-24"), "vi")
+    assert [c.children[0].children for c in cards] == ["Tốc độ truy vết (trung vị / P95)", "Số F1 tìm được mỗi ca"]
