@@ -24,10 +24,17 @@ def number_column(field: str, lang: str, header_key: str, digits: int = 0) -> di
 
 
 def grid(
-    grid_id: str, columns: list[dict], rows: list[dict], lang: str, *, file_name: str, height: str = "420px"
+    grid_id: str,
+    columns: list[dict],
+    rows: list[dict],
+    lang: str,
+    *,
+    file_name: str,
+    height: str = "420px",
+    grow: bool = True,
 ) -> dag.AgGrid:
-    """Up to 100 rows grow with the page (every row rendered); more scroll inside a fixed height."""
-    auto = len(rows) <= 100
+    """Up to 100 rows grow with the page (every row rendered) unless `grow` is off; more scroll in a fixed height."""
+    auto = grow and len(rows) <= 100
     return dag.AgGrid(
         id=grid_id,
         columnDefs=columns,
