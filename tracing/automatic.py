@@ -95,8 +95,9 @@ class TracingService:
 
     def trace_load(self, con: duckdb.DuckDBPyConnection, load_id: int) -> dict:
         """Inside the load's transaction: refreshes the index with the load and traces its new cases."""
+        stored_ts = dt.datetime.now(dt.UTC)
         try:
-            return trace_new_cases(con, load_id, self.index_for(con, load_id))
+            return trace_new_cases(con, load_id, self.index_for(con, load_id), stored_ts=stored_ts)
         except BaseException:
             self.forget()  # the transaction rolls back: the index may hold the load's events
             raise
@@ -139,14 +140,25 @@ def start(store) -> threading.Thread:
     return thread
 
 
-def trace_new_cases(con: duckdb.DuckDBPyConnection, load_id: int, index: TraceIndex | None = None) -> dict:
+def trace_new_cases(
+    con: duckdb.DuckDBPyConnection,
+    load_id: int,
+    index: TraceIndex | None = None,
+    *,
+    stored_ts: dt.datetime | None = None,
+) -> dict:
     """Traces every case that has no trace for its current confirmation, inside the caller's transaction.
+
+    `stored_ts`: when the new case rows were stored (default: now, as the loader calls this right after writing
+    them); each trace records it and the time its lists are written (ready_ts), so the index refresh, the trace
+    and the writes all count in the result-to-list time.
 
     `index` must already hold the load's events (as `TracingService.index_for(con, load_id)` gives it); without
     one, the process's SERVICE is refreshed from `con`. Writes traces, trace_contacts, trace_points, exposures
     (F1), quarantine (F1, from the case's confirmation for the rule's days) and the clusters, all with `load_id`.
     """
     started = time.perf_counter()
+    stored_ts = stored_ts or dt.datetime.now(dt.UTC)
     ensure_schema(con)
     if index is None:
         index = SERVICE.index_for(con, load_id)
@@ -190,7 +202,9 @@ def trace_new_cases(con: duckdb.DuckDBPyConnection, load_id: int, index: TraceIn
         con.execute(sql("tracing/store_points"), params)
         con.execute(sql("tracing/store_exposures"), {"load_id": load_id})
         con.execute(sql("tracing/store_quarantine"), {"load_id": load_id})
-        con.execute(sql("tracing/store_traces"), {**params, "ready_ts": dt.datetime.now(dt.UTC)})
+        con.execute(
+            sql("tracing/store_traces"), {**params, "stored_ts": stored_ts, "ready_ts": dt.datetime.now(dt.UTC)}
+        )
         summary["clusters_touched"] = _update_clusters(con, load_id)
     finally:
         for view in ("new_traces", "new_contacts", "new_points"):
