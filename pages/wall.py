@@ -16,6 +16,7 @@ from data.areas import bounds
 from data.maps import area_measure, last_day
 from data.overview import daily_counts, weekly_summary
 from data.viewer import current_viewer
+from data.wall import levels_changed
 
 dash.register_page(__name__, path="/wall", title="Màn hình tường — PC-Covid", name="wall")
 
@@ -24,10 +25,11 @@ PANELS = "wall-panels"
 MAP = "wall-map-layer"
 TREND = "wall-trend"
 HOTSPOTS = "wall-hotspots"
+LEVELS = "wall-levels"
 HEADLINE = "wall-headline"
 CLOCK = "wall-clock"
 PANEL_SECONDS = 20
-PANEL_COUNT = 3
+PANEL_COUNT = 4
 
 ns = Namespace("pccovid", "map")
 
@@ -87,6 +89,11 @@ def layout(seconds: str | None = None, **_query: str) -> html.Div:
                         className="wall-panel",
                         **{"data-panel": "2"},
                     ),
+                    html.Div(
+                        [html.H2(t("wall.panel.levels", lang)), html.Div(id=LEVELS)],
+                        className="wall-panel",
+                        **{"data-panel": "3"},
+                    ),
                 ],
                 id=PANELS,
                 className="wall-panels",
@@ -94,6 +101,46 @@ def layout(seconds: str | None = None, **_query: str) -> html.Div:
             ),
         ],
         className="wall",
+    )
+
+
+@dash.callback(Output(LEVELS, "children"), Input(ids.DATA_VERSION, "data"))
+def show_levels_changed(_version: int):
+    lang = current_language()
+    rows = levels_changed(current_viewer())
+    if not rows:
+        return html.Div(t("wall.no_level_change", lang), className="wall-empty")
+    return html.Table(
+        [
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(t("wall.col.province", lang)),
+                        html.Th(t("wall.col.before", lang)),
+                        html.Th(t("wall.col.now", lang)),
+                        html.Th(t("wall.col.proposed", lang)),
+                    ]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(r["short_name"]),
+                            html.Td(
+                                html.Span(str(r["level_before"]), className=f"wall-level level-{r['level_before']}")
+                            ),
+                            html.Td(html.Span(str(r["level_now"]), className=f"wall-level level-{r['level_now']}")),
+                            html.Td(
+                                html.Span(str(r["proposed_level"]), className=f"wall-level level-{r['proposed_level']}")
+                            ),
+                        ]
+                    )
+                    for r in rows[:12]
+                ]
+            ),
+        ],
+        className="wall-table",
     )
 
 

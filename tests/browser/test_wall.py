@@ -24,9 +24,12 @@ def test_wall_rotates_its_panels_without_scrolling(live_server: str, page: Page,
     expect(panels).to_have_attribute("data-active", "2", timeout=6_000)
     expect(page.locator(".wall-table tbody tr").first).to_contain_text("Bắc Giang")
     screenshot(page, "wall-hotspots")
+    expect(panels).to_have_attribute("data-active", "3", timeout=6_000)
+    expect(page.locator("#wall-levels")).not_to_be_empty()
+    screenshot(page, "wall-levels")
     overflow = page.evaluate("document.scrollingElement.scrollHeight <= window.innerHeight")
     assert overflow, "the wall screen must not scroll"
     nodes_before = page.evaluate("document.getElementsByTagName('*').length")
-    page.wait_for_timeout(4_500)  # two more rotations
+    page.wait_for_timeout(4_500)  # two more rotations: the same nodes, only an attribute moves
     assert page.evaluate("document.getElementsByTagName('*').length") == nodes_before
     assert console_errors == []
