@@ -7,8 +7,8 @@ import datetime as dt
 PRESETS: dict[str, dict] = {
     # about 190,000 people, the whole wave from late April to late October 2021
     "demo": dict(scale=0.002, days=180, seed=20210427, start=dt.date(2021, 4, 27)),
-    # at least 5 million people, 100 million check-ins and 20 million encounters over 90 days
-    "bench": dict(scale=0.06, days=90, seed=20210427, start=dt.date(2021, 6, 1)),
+    # about 7.2 million people: at least 100 million check-ins and 20 million encounters over 90 days
+    "bench": dict(scale=0.075, days=90, seed=20210427, start=dt.date(2021, 6, 1)),
     # small and quick, still with infections of every setting
     "test": dict(scale=0.0004, days=150, seed=7, start=dt.date(2021, 4, 27)),
 }
