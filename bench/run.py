@@ -11,6 +11,9 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
     ("scenario generation (issue 3)", ["bench_scenario.py", "--preset", "all"]),
     ("load throughput and peak memory (issue 2)", ["bench_load.py", "--preset", "all"]),
+    ("dashboard: overview callbacks, map changes, page loads (issue 4)", ["bench_dashboard.py", "--preset", "all"]),
+    ("tracing at the demo preset: ours against PostgreSQL 15 (issue 5)", ["bench_trace.py", "--preset", "demo"]),
+    ("tracing at the bench preset: ours against PostgreSQL 15 (issue 5)", ["bench_trace.py", "--preset", "bench"]),
 ]
 
 
