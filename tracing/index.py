@@ -18,6 +18,7 @@ rebuild happens when the register changed (new people or venues) or when segment
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
@@ -219,6 +220,11 @@ class ContactSegment:
             distance=np.concatenate([distance, distance])[order],
             offsets=offsets_of(owner, n_people),
         )
+
+    @functools.cached_property
+    def longest(self) -> int:
+        """The longest encounter's duration: encounters that can reach an instant began at most this long before."""
+        return int(self.duration.max()) if len(self.duration) else 0
 
     @property
     def nbytes(self) -> int:

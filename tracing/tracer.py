@@ -175,10 +175,37 @@ def _points(visits, parts: list[Links]) -> Points:
     return Points(group[by_time], venue[by_time], first[by_time], last[by_time], exposed[by_time])
 
 
+WINDOWED_SOURCES = 4096  # up to this many sources, each one's encounters are cut to its window first
+_LONG_SLICE = 16  # shorter slices are not worth two searchsorted calls
+
+
+def _encounters_in_windows(segment, lo: np.ndarray, hi: np.ndarray, start: np.ndarray, end: np.ndarray):
+    """Each source's encounter range narrowed to those that may reach its window: a heavy app user has thousands
+    of encounters over the months, tens in a window. Only drops encounters the window test would reject."""
+    lo, hi = lo.copy(), hi.copy()
+    reach = max(segment.longest, 1)
+    long_ones = np.flatnonzero(hi - lo > _LONG_SLICE)
+    for i, a, b, s, e in zip(
+        long_ones.tolist(),
+        lo[long_ones].tolist(),
+        hi[long_ones].tolist(),
+        start[long_ones].tolist(),
+        end[long_ones].tolist(),
+        strict=True,
+    ):
+        starts = segment.start[a:b]
+        hi[i] = a + int(np.searchsorted(starts, e))
+        lo[i] = min(a + int(np.searchsorted(starts, s - reach, side="right")), hi[i])
+    return lo, hi
+
+
 def _proximity_links(index: TraceIndex, rule: TracingRule, group, person, start, end) -> list[Links]:
     parts = []
     for segment in index.contacts:
-        positions, source = expand_ranges(segment.offsets[person], segment.offsets[person + 1])
+        lo, hi = segment.offsets[person], segment.offsets[person + 1]
+        if len(person) <= WINDOWED_SOURCES:
+            lo, hi = _encounters_in_windows(segment, lo, hi, start, end)
+        positions, source = expand_ranges(lo, hi)
         if not len(positions):
             continue
         began = segment.start[positions].astype(np.int64)
@@ -305,15 +332,48 @@ def _entries(links: Links, people_ids: np.ndarray, venue_ids: np.ndarray, *, thr
     distance = np.round(links.distance.astype(np.float64), 2).tolist()
     source = people_ids[links.through].tolist() if through else None
     out = []
-    for i in range(len(person)):
-        entry = {"person_id": person[i], "via": VIA[via[i]]}
+    append = out.append
+    # One literal per shape: building each dict in one go is the cost that matters for long F2 lists.
+    for i, kind in enumerate(via):
         if through:
-            entry["through"] = source[i]
-        if via[i] == VENUE:
-            entry.update(venue_id=venue[i], ts=ts[i], overlap_s=overlap[i])
-        elif via[i] == PROXIMITY:
-            entry.update(ts=ts[i], duration_s=duration[i], distance_m=distance[i])
-        out.append(entry)
+            if kind == VENUE:
+                append(
+                    {
+                        "person_id": person[i],
+                        "via": "venue",
+                        "through": source[i],
+                        "venue_id": venue[i],
+                        "ts": ts[i],
+                        "overlap_s": overlap[i],
+                    }
+                )
+            elif kind == PROXIMITY:
+                append(
+                    {
+                        "person_id": person[i],
+                        "via": "proximity",
+                        "through": source[i],
+                        "ts": ts[i],
+                        "duration_s": duration[i],
+                        "distance_m": distance[i],
+                    }
+                )
+            else:
+                append({"person_id": person[i], "via": "household", "through": source[i]})
+        elif kind == VENUE:
+            append({"person_id": person[i], "via": "venue", "venue_id": venue[i], "ts": ts[i], "overlap_s": overlap[i]})
+        elif kind == PROXIMITY:
+            append(
+                {
+                    "person_id": person[i],
+                    "via": "proximity",
+                    "ts": ts[i],
+                    "duration_s": duration[i],
+                    "distance_m": distance[i],
+                }
+            )
+        else:
+            append({"person_id": person[i], "via": "household"})
     return out
 
 
@@ -410,11 +470,13 @@ def trace(
     `rule` defaults to the version in force on the confirmation day; `as_of` traces as at that
     instant (the case must have been confirmed by then). NotACase when the person is not a case.
     """
+    from tracing.single import trace_row  # one case: the plain-Python fast path, same result as trace_rows
+
     started = time.perf_counter()
     as_of_s = None if as_of is None else int(as_of.timestamp()) - EPOCH_S
     row = case_row(index, case, as_of_s)
     rule = rule or rule_for(index, row)
-    result = trace_rows(index, np.array([row]), rule, f2=f2, points=points, as_of=as_of_s).results()[0]
+    result = trace_row(index, row, rule, f2=f2, points=points, as_of=as_of_s).results()[0]
     result["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 3)
     return result
 
