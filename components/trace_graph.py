@@ -386,3 +386,35 @@ def cluster_case_columns(lang: str) -> list[dict]:
         number_column("f1_count", lang, "clusters.col.f1"),
         {"field": "links", "headerName": t("clusters.col.links", lang), "minWidth": 220},
     ]
+
+
+def recent_trace_rows(traces: list[dict], lang: str) -> list[dict]:
+    return [
+        {
+            "case_id": r["case_id"],
+            "trace": f"/trace/{r['case_id']}",
+            "name": r["full_name"],
+            "ward": ", ".join(x for x in (r["ward_name"], r["district_name"]) if x),
+            "confirmed": when(r["confirmed_ts"], lang),
+            "f1_count": r["f1_count"],
+            "f2_count": r["f2_count"],
+            "points_count": r["points_count"],
+            "ready_s": r["ready_s"],
+            "cluster_id": r["cluster_id"],
+        }
+        for r in traces
+    ]
+
+
+def recent_trace_columns(lang: str) -> list[dict]:
+    return [
+        cluster_case_columns(lang)[0],
+        {"field": "name", "headerName": t("trace.col.name", lang), "minWidth": 170},
+        {"field": "ward", "headerName": t("trace.col.ward", lang), "minWidth": 200},
+        {"field": "confirmed", "headerName": t("clusters.col.confirmed", lang)},
+        number_column("f1_count", lang, "clusters.col.f1"),
+        number_column("f2_count", lang, "trace.fact.f2"),
+        number_column("points_count", lang, "trace.fact.points"),
+        number_column("ready_s", lang, "traces.col.ready_s", digits=1),
+        {"field": "cluster_id", "headerName": t("clusters.col.cluster", lang), "maxWidth": 120},
+    ]

@@ -123,3 +123,9 @@ def tracing_summary(viewer: Viewer, day: str) -> dict:
     case, for the cases confirmed in the 7 days up to `day` (ISO date) inside the jurisdiction."""
     params = {"day": dt.date.fromisoformat(day), **viewer.params}
     return _reader().query("tracing/tracing_summary", **params).to_pylist()[0]
+
+
+@cached("tracing")
+def recent_traces(viewer: Viewer, limit: int = 500) -> list[dict]:
+    """The latest traced cases living inside the jurisdiction, newest first: the tracers' way into each trace."""
+    return _reader().query("tracing/recent_traces", limit=limit, **viewer.params).to_pylist()

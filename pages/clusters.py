@@ -20,8 +20,10 @@ from components.trace_graph import (
     cluster_columns,
     cluster_growth_figure,
     cluster_rows,
+    recent_trace_columns,
+    recent_trace_rows,
 )
-from data.tracing import cluster_cases, cluster_links, clusters
+from data.tracing import cluster_cases, cluster_links, clusters, recent_traces
 from data.viewer import current_viewer
 
 dash.register_page(__name__, path="/clusters", title="Chùm ca bệnh — PC-Covid", name="clusters")
@@ -32,6 +34,7 @@ MARKER = "clusters-marker"
 TABLE = "clusters-table"
 DETAIL = "clusters-detail"
 CASES = "clusters-cases"
+RECENT = "clusters-recent"
 VIETNAM_BOUNDS = [[8.2, 102.1], [23.4, 109.5]]
 
 
@@ -93,6 +96,14 @@ def layout(cluster: str | None = None, **_query: str) -> html.Div:
                 ]
             ),
             html.Div(id=DETAIL, className="clusters-detail", style={"marginTop": "1rem"}),
+            dmc.Title(t("traces.title", lang), order=4, mt="lg", mb="xs"),
+            grid(
+                RECENT,
+                recent_trace_columns(lang),
+                recent_trace_rows(recent_traces(viewer), lang),
+                lang,
+                file_name="pccovid-traces.csv",
+            ),
         ],
         className="page page-clusters",
     )

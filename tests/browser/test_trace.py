@@ -113,6 +113,8 @@ def test_clusters_map_and_table_open_a_cluster(traced_server: str, page: Page, c
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Tỉnh Bắc Giang")
     expect(page.locator("#clusters-map path.leaflet-interactive")).to_have_count(1)
+    expect(page.locator("#clusters-recent .ag-center-cols-container .ag-row")).to_have_count(3)
+    expect(page.locator("#clusters-recent")).to_contain_text("Nguyễn Văn An")
     rows.first.locator("[col-id=cluster_id]").click()
     cases = page.locator("#clusters-cases .ag-center-cols-container .ag-row")
     expect(cases).to_have_count(2)

@@ -72,6 +72,12 @@ def test_clusters_touching_the_jurisdiction(traced_runtime: Store) -> None:
     assert tracing.cluster_cases(HCMC, 11) == []
 
 
+def test_recent_traces_newest_first_inside_the_jurisdiction(traced_runtime: Store) -> None:
+    assert [r["case_id"] for r in tracing.recent_traces(NATIONAL)] == [1, 6, 12, 11]
+    assert [r["case_id"] for r in tracing.recent_traces(HCMC)] == [1, 6]
+    assert tracing.recent_traces(HANOI) == []
+
+
 def test_tracing_summary_speed_and_f1_per_case(traced_runtime: Store) -> None:
     summary = tracing.tracing_summary(NATIONAL, "2021-07-24")
     assert summary["cases_traced"] == 4
