@@ -110,7 +110,7 @@ class TracingService:
         index = self.index_for(con)
         from data.store import bump_data_version, transaction
 
-        if not con.execute(sql("tracing/untraced_cases")).fetchall():
+        if not con.execute(sql("tracing/untraced_cases"), {"load_id": index.last_load}).fetchall():
             return {"cases": 0, "data_version": None}
         with transaction(con):
             summary = trace_new_cases(con, index.last_load, index)
@@ -162,7 +162,7 @@ def trace_new_cases(
     ensure_schema(con)
     if index is None:
         index = SERVICE.index_for(con, load_id)
-    untraced = con.execute(sql("tracing/untraced_cases")).fetchall()
+    untraced = con.execute(sql("tracing/untraced_cases"), {"load_id": load_id}).fetchall()
     summary = {"load_id": load_id, "cases": len(untraced), "f1": 0, "f2": 0, "points": 0, "clusters_touched": 0}
     if not untraced:
         return summary
@@ -170,6 +170,7 @@ def trace_new_cases(
     again = [row[0] for row in untraced if row[1]]
     if again:
         con.register("retraced", pa.table({"case_id": pa.array(again, pa.int64())}))
+        con.execute(sql("tracing/forget_quarantine"))
         for table in _PER_CASE_TABLES:
             con.execute(f"DELETE FROM {table} WHERE case_id IN (SELECT case_id FROM retraced)")
         con.unregister("retraced")

@@ -115,3 +115,30 @@ def test_trace_new_cases_refreshes_the_process_index_when_given_none(store: Stor
 
     store.writer.run(run)
     assert rows(store, "SELECT count(*) FROM traces")[0][0] == 3
+
+
+def test_a_log_uploaded_after_the_result_retraces_the_case_once(traced: Store, tmp_path: Path) -> None:
+    # Nguyễn Văn An's phone uploads, in a later load, an encounter with Vũ Văn Khánh inside his window.
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    pq.write_table(seed.table("contacts", [(2301, 1, 8, seed.at(22, 18), 600, 1.2)]), folder / "contacts.parquet")
+    load_dataset(traced, folder)
+    summary = trace_loaded(traced)
+    assert summary["cases"] == 1
+    assert rows(traced, "SELECT case_id, f1_count, load_id FROM traces ORDER BY case_id") == [
+        (1, 5, 2),
+        (11, 1, 1),
+        (12, 1, 1),
+    ]
+    assert rows(traced, "SELECT person_id, via FROM trace_contacts WHERE case_id = 1 AND person_id = 8") == [
+        (8, "proximity")
+    ]
+    quarantined = rows(traced, "SELECT person_id, count(*) FROM quarantine GROUP BY 1 ORDER BY 1")
+    assert quarantined == [(2, 1), (3, 1), (4, 1), (7, 1), (8, 1), (11, 1), (12, 1)]
+    assert rows(traced, "SELECT count(*) FROM exposures WHERE case_id = 1")[0][0] == 5
+    # A load that touches nobody's window retraces nothing.
+    later = tmp_path / "quiet"
+    later.mkdir()
+    pq.write_table(seed.table("contacts", [(2302, 9, 10, seed.at(28, 9), 60, 1.0)]), later / "contacts.parquet")
+    load_dataset(traced, later)
+    assert trace_loaded(traced)["cases"] == 0
