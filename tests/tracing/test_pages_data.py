@@ -84,6 +84,8 @@ def test_tracing_summary_speed_and_f1_per_case(traced_runtime: Store) -> None:
     assert 0 <= summary["ready_median_s"] <= summary["ready_p95_s"] < 60
     assert summary["f1_per_case"] == pytest.approx((4 + 1 + 1 + 1) / 4)
     assert tracing.tracing_summary(HANOI, "2021-07-24")["cases_traced"] == 0
+    assert tracing.tracing_summary(NATIONAL, "2021-07-24", "24")["cases_traced"] == 2
+    assert tracing.tracing_summary(NATIONAL, "2021-07-24", seed.TAN_DINH)["f1_per_case"] == 4
 
 
 def test_builders_workbook_sparkline_and_cards(traced_runtime: Store) -> None:

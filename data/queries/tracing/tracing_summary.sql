@@ -1,4 +1,5 @@
--- Tracing speed and yield for the cases confirmed in the 7 local days up to $day, living inside the viewer's jurisdiction: one row.
+-- Tracing speed and yield for the cases confirmed in the 7 local days up to $day, living inside the viewer's jurisdiction
+-- (and inside $area_code, a province, district or ward, when given): one row.
 SELECT
     count(*) AS cases_traced,
     median(date_diff('millisecond', t.stored_ts, t.ready_ts)) / 1000.0 AS ready_median_s,
@@ -11,3 +12,4 @@ JOIN cases AS c ON c.person_id = t.case_id
 JOIN areas AS a ON a.code = c.ward_code
 WHERE local_day(t.confirmed_ts) BETWEEN $day - INTERVAL 6 DAY AND $day
     AND in_scope(a.province_code, a.district_code, $scope_level, $scope_codes)
+    AND in_area(c.ward_code, a.province_code, a.district_code, $area_code)
