@@ -70,7 +70,7 @@ def layout(case_id: str | None = None, **_query: str) -> html.Div:
                 t("trace.cluster", lang, cluster=case["cluster_id"]), href=f"/clusters?cluster={case['cluster_id']}"
             )
         ]
-        if case.get("cluster_id") is not None
+        if (case.get("cluster_size") or 0) >= 2
         else []
     )
     return html.Div(

@@ -69,6 +69,7 @@ def test_a_trace_shows_graph_timeline_and_lists_and_expands_in_place(
     page.goto(traced_server + "/trace/1")
     expect(page.get_by_role("heading", name="Truy vết ca F0 1 — Nguyễn Văn An")).to_be_visible()
     expect(page.locator("[data-fact=f1] .figure")).to_have_text("4")
+    expect(page.get_by_text("Thuộc chùm")).to_have_count(0)  # alone: no cluster to open
     f1_rows = page.locator("#trace-f1-grid .ag-center-cols-container .ag-row")
     expect(f1_rows).to_have_count(4)
     expect(page.locator("#trace-f1-grid")).to_contain_text("Trần Thị Bình")
@@ -124,6 +125,9 @@ def test_clusters_map_and_table_open_a_cluster(traced_server: str, page: Page, c
     page.locator("#clusters-cases").get_by_role("link", name="12").click()
     expect(page).to_have_url(f"{traced_server}/trace/12")
     expect(page.get_by_role("heading", name="Truy vết ca F0 12 — Đỗ Thị Ngọc")).to_be_visible()
+    page.get_by_role("link", name="Thuộc chùm 11").click()
+    expect(page).to_have_url(f"{traced_server}/clusters?cluster=11")
+    expect(page.locator("#clusters-cases .ag-center-cols-container .ag-row")).to_have_count(2)
     assert console_errors == []
 
 

@@ -5,7 +5,7 @@ SELECT
     strftime(timezone('Asia/Ho_Chi_Minh', t.window_start_ts), '%Y-%m-%dT%H:%M') AS window_start_ts,
     date_diff('millisecond', t.stored_ts, t.ready_ts) / 1000.0 AS ready_s,
     t.elapsed_ms, t.f1_count, t.f2_count, t.points_count, t.rule_version,
-    k.cluster_id
+    k.cluster_id, g.size AS cluster_size
 FROM traces AS t
 JOIN cases AS c ON c.person_id = t.case_id
 JOIN people AS p ON p.person_id = t.case_id
@@ -13,4 +13,5 @@ JOIN areas AS a ON a.code = c.ward_code
 LEFT JOIN areas AS d ON d.code = a.district_code
 LEFT JOIN areas AS pr ON pr.code = a.province_code
 LEFT JOIN cluster_cases AS k ON k.case_id = t.case_id
+LEFT JOIN clusters AS g ON g.cluster_id = k.cluster_id
 WHERE t.case_id = $case_id AND in_scope(a.province_code, a.district_code, $scope_level, $scope_codes)
