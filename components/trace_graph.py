@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 
 import dash_mantine_components as dmc
 import plotly.graph_objects as go
@@ -329,6 +330,11 @@ def cluster_columns(lang: str) -> list[dict]:
     ]
 
 
+def _whole_step(top: int) -> int:
+    """A tick step in whole cases giving about five ticks."""
+    return max(1, math.ceil(top / 5))
+
+
 def cluster_growth_figure(cluster: dict, lang: str) -> go.Figure:
     """Cases per day and in total of one cluster."""
     days, counts = cluster["days"], cluster["daily_cases"]
@@ -343,10 +349,20 @@ def cluster_growth_figure(cluster: dict, lang: str) -> go.Figure:
         ]
     )
     layout = base_layout(lang, t("clusters.growth_title", lang, cluster=cluster["cluster_id"]), t("trace.source", lang))
-    layout["yaxis2"] = {"overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False}
+    layout["yaxis2"] = {
+        "overlaying": "y",
+        "side": "right",
+        "rangemode": "tozero",
+        "showgrid": False,
+        "tickformat": ",d",
+        "title": {"text": t("clusters.total", lang)},
+    }
     figure.update_layout(**layout)
-    figure.update_xaxes(type="date", tickformat="%d/%m")
-    figure.update_yaxes(rangemode="tozero", gridcolor="#f1f3f5")
+    figure.update_xaxes(type="date", tickformat="%d/%m", dtick=86_400_000)
+    figure.update_yaxes(
+        rangemode="tozero", gridcolor="#f1f3f5", tickformat=",d", dtick=_whole_step(max(counts, default=1))
+    )
+    figure.update_layout(yaxis2={"dtick": _whole_step(total)})
     return figure
 
 

@@ -64,7 +64,8 @@ def layout(cluster: str | None = None, **_query: str) -> html.Div:
                                             },
                                             interactive=False,
                                         ),
-                                        *_markers(found),
+                                        # Above the boundaries, which arrive later and would cover them.
+                                        dl.Pane(_markers(found), name="clusters", style={"zIndex": 450}),
                                     ],
                                     id=MAP,
                                     bounds=VIETNAM_BOUNDS,

@@ -114,6 +114,7 @@ def test_clusters_map_and_table_open_a_cluster(traced_server: str, page: Page, c
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Tỉnh Bắc Giang")
     expect(page.locator("#clusters-map path.leaflet-interactive")).to_have_count(1)
+    expect(page.locator("#clusters-map .leaflet-overlay-pane path").first).to_be_attached()  # the boundaries
     expect(page.locator("#clusters-recent .ag-center-cols-container .ag-row")).to_have_count(3)
     expect(page.locator("#clusters-recent")).to_contain_text("Nguyễn Văn An")
     rows.first.locator("[col-id=cluster_id]").click()
@@ -121,6 +122,7 @@ def test_clusters_map_and_table_open_a_cluster(traced_server: str, page: Page, c
     expect(cases).to_have_count(2)
     expect(page.locator("#clusters-cases")).to_contain_text("Đỗ Thị Ngọc")
     expect(page.locator("#clusters-cases")).to_contain_text("Cùng hộ gia đình")
+    expect(page.locator(".clusters-detail .js-plotly-plot .bars path").first).to_be_attached()
     screenshot(page, "clusters-11")
     page.locator("#clusters-cases").get_by_role("link", name="12").click()
     expect(page).to_have_url(f"{traced_server}/trace/12")

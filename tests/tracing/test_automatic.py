@@ -123,8 +123,7 @@ def test_a_log_uploaded_after_the_result_retraces_the_case_once(traced: Store, t
     folder.mkdir()
     pq.write_table(seed.table("contacts", [(2301, 1, 8, seed.at(22, 18), 600, 1.2)]), folder / "contacts.parquet")
     load_dataset(traced, folder)
-    summary = trace_loaded(traced)
-    assert summary["cases"] == 1
+    trace_loaded(traced)  # what the loader does once wired (then this finds nothing left to do)
     assert rows(traced, "SELECT case_id, f1_count, load_id FROM traces ORDER BY case_id") == [
         (1, 5, 2),
         (11, 1, 1),
@@ -141,4 +140,5 @@ def test_a_log_uploaded_after_the_result_retraces_the_case_once(traced: Store, t
     later.mkdir()
     pq.write_table(seed.table("contacts", [(2302, 9, 10, seed.at(28, 9), 60, 1.0)]), later / "contacts.parquet")
     load_dataset(traced, later)
-    assert trace_loaded(traced)["cases"] == 0
+    trace_loaded(traced)
+    assert rows(traced, "SELECT case_id, load_id FROM traces ORDER BY case_id") == [(1, 2), (11, 1), (12, 1)]
