@@ -36,6 +36,7 @@ DETAIL = "clusters-detail"
 CASES = "clusters-cases"
 RECENT = "clusters-recent"
 VIETNAM_BOUNDS = [[8.2, 102.1], [23.4, 109.5]]
+MAP_LIMIT = 500  # the busiest clusters on the map (the table lists them all)
 
 
 def layout(cluster: str | None = None, **_query: str) -> html.Div:
@@ -122,7 +123,7 @@ def _markers(found: list[dict]) -> list:
             weight=2,
             children=dl.Tooltip(f"{c['cluster_id']} · {c['size']}"),
         )
-        for c in found
+        for c in found[:MAP_LIMIT]
         if c["lat"] is not None
     ]
 

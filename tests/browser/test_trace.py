@@ -138,3 +138,14 @@ def test_unknown_or_forged_case_ids_get_a_clear_page(traced_server: str, page: P
         page.goto(f"{traced_server}/trace/{case}")
         expect(page.get_by_text("Không có kết quả truy vết")).to_be_visible()
     assert console_errors == []
+
+
+def test_the_trace_in_english(traced_server: str, page: Page, console_errors: list[str]) -> None:
+    page.context.add_cookies([{"name": "pccovid_lang", "value": "en", "url": traced_server}])
+    page.goto(traced_server + "/trace/1")
+    expect(page.get_by_role("heading", name="Trace of case 1 — Nguyễn Văn An")).to_be_visible()
+    expect(page.locator("#trace-f1-grid")).to_contain_text("Same place (QR)")
+    expect(page.locator("#trace-f1-grid")).to_contain_text("21/07/2021 09:45")
+    screenshot(page, "trace-1-en")
+    page.context.clear_cookies()
+    assert console_errors == []

@@ -142,3 +142,25 @@ def test_a_log_uploaded_after_the_result_retraces_the_case_once(traced: Store, t
     load_dataset(traced, later)
     trace_loaded(traced)
     assert rows(traced, "SELECT case_id, load_id FROM traces ORDER BY case_id") == [(1, 2), (11, 1), (12, 1)]
+
+
+def test_the_server_start_warms_the_index_and_catches_up_on_untraced_cases(store: Store) -> None:
+    from tracing import automatic
+
+    def untrace(con):
+        with transaction(con):
+            automatic.ensure_schema(con)
+            for table in ("traces", "trace_contacts", "trace_points", "clusters", "cluster_cases"):
+                con.execute(f"DELETE FROM {table}")
+
+    store.writer.run(untrace)  # as if loaded before tracing existed (or by a loader that does not trace)
+    automatic.SERVICE.forget()
+    versions: list[int] = []
+    store.writer.on_commit(versions.append)
+    before = store.data_version()
+    automatic.start(store).join(timeout=60)
+    assert automatic.SERVICE.index is not None and automatic.SERVICE.index.last_load == 1
+    assert rows(store, "SELECT count(*) FROM traces")[0][0] == 3
+    assert versions == [before + 1] and store.data_version() == before + 1
+    automatic.start(store).join(timeout=60)  # nothing left to trace: no new version
+    assert versions == [before + 1]
