@@ -29,6 +29,11 @@ def register_changes(store: Store, after_load: int, upto_load: int = 0) -> Regis
     return RegisterChanges(people, venues, last_load)
 
 
+def new_register(store: Store, after_load: int, upto_load: int) -> pa.Table:
+    """kind ('person' or 'venue'), id, venue_kind: the people and venues those loads added, by kind and id."""
+    return store.query("tracing/new_register", after_load=after_load, upto_load=upto_load)
+
+
 def people(store: Store) -> pa.Table:
     """person_id, household_id; one row per person, by person_id."""
     return store.query("tracing/people")

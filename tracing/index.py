@@ -335,9 +335,11 @@ class TraceIndex:
         changes = source.register_changes(store, self.last_load, upto_load)
         if changes.last_load == self.last_load:
             return self
-        if changes.people or changes.venues or len(self.checkins) >= MAX_SEGMENTS:
+        if len(self.checkins) >= MAX_SEGMENTS:
             return build_index(store, upto_load)
         started = time.perf_counter()
+        if (changes.people or changes.venues) and not self._extend_register(store, changes.last_load):
+            return build_index(store, upto_load)
         checkins, contacts = _segments(store, self.people, self.venues, self.last_load, changes.last_load)
         for segment in checkins:
             for earlier in self.checkins:
@@ -348,6 +350,46 @@ class TraceIndex:
         self.last_load = changes.last_load
         log.info("tracing index refreshed to load %d in %.2f s", self.last_load, time.perf_counter() - started)
         return self
+
+    def _extend_register(self, store: Store, upto_load: int) -> bool:
+        """Appends the people and venues of the new loads when their ids all come after the known ones (new
+        registrations), so dense numbers stay; False when a rebuild is needed instead."""
+        added = source.new_register(store, self.last_load, upto_load)
+        kinds = added.column("kind").to_pylist()
+        ids = _column(added, "id", np.int64)
+        is_person = np.array([k == "person" for k in kinds], bool)
+        new_people, new_venues = ids[is_person], ids[~is_person]
+        if (len(new_people) and len(self.people) and new_people[0] <= self.people.ids[-1]) or (
+            len(new_venues) and len(self.venues) and new_venues[0] <= self.venues.ids[-1]
+        ):
+            return False
+        if len(new_people):
+            self.people = IdMap(np.concatenate([self.people.ids, new_people]))
+            people_table = source.people(store)
+            _, household_of = np.unique(_column(people_table, "household_id", np.int64), return_inverse=True)
+            self.household_of = household_of.astype(np.int32)
+            self.household_members = stable_order(self.household_of).astype(np.int32)
+            self.household_offsets = offsets_of(
+                self.household_of[self.household_members], int(self.household_of.max()) + 1
+            )
+            extra = len(new_people)
+            for segment in self.checkins:
+                segment.person_offsets = np.concatenate(
+                    [segment.person_offsets, np.repeat(segment.person_offsets[-1:], extra)]
+                )
+            for segment in self.contacts:
+                segment.offsets = np.concatenate([segment.offsets, np.repeat(segment.offsets[-1:], extra)])
+        if len(new_venues):
+            self.venues = IdMap(np.concatenate([self.venues.ids, new_venues]))
+            kind_code = {kind: i for i, kind in enumerate(VENUE_KINDS)}
+            added_kinds = [
+                kind_code.get(k, kind_code["other"])
+                for k, person in zip(added.column("venue_kind").to_pylist(), is_person, strict=True)
+                if not person
+            ]
+            self.venue_kind = np.concatenate([self.venue_kind, np.array(added_kinds, np.int8)])
+            self._rule_arrays = {}
+        return True
 
 
 def _lookback_days() -> int:
