@@ -147,7 +147,8 @@ def trace_new_cases(
     *,
     stored_ts: dt.datetime | None = None,
 ) -> dict:
-    """Traces every case that has no trace for its current confirmation, inside the caller's transaction.
+    """Traces, inside the caller's transaction, every case with no trace for its current confirmation, and
+    retraces those whose window this load's events reach (see tracing/untraced_cases.sql).
 
     `stored_ts`: when the new case rows were stored (default: now, as the loader calls this right after writing
     them); each trace records it and the time its lists are written (ready_ts), so the index refresh, the trace
