@@ -268,12 +268,18 @@ def tracing_cards(summary: dict, lang: str) -> list[dmc.Paper]:
         dmc.Paper(
             [
                 dmc.Text(t(f"tracing.{metric}", lang), size="sm", c="dimmed"),
-                dmc.Text(value, fw=700, fz=28, className=f"figure figure-{metric}"),
+                dmc.Text(
+                    value,
+                    fw=700,
+                    fz=28,
+                    className=f"figure figure-{metric}",
+                    style={"fontVariantNumeric": "tabular-nums"},
+                ),
                 dmc.Text(note, size="xs", c="dimmed"),
             ],
             withBorder=True,
             p="md",
-            className="headline-card",
+            className="tracing-card",
             **{"data-metric": metric},
         )
         for metric, value in (("tracing_speed", speed), ("f1_per_case", per_case))

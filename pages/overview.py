@@ -17,7 +17,9 @@ from components.figures import (
 )
 from components.i18n import current_language, date, number, t
 from components.stat_card import card_colours_card, change_text, coverage_card, stat_card
+from components.trace_graph import tracing_cards
 from data.overview import PROVISIONAL_DAYS, daily_counts, headline_figures, status_today, weekly_summary
+from data.tracing import tracing_summary
 from data.viewer import current_viewer
 
 dash.register_page(__name__, path="/", title="PC-Covid", name="overview")
@@ -146,6 +148,7 @@ def show_headline_figures(_version: int, selection: dict) -> tuple[list, list, l
             change=change_text(status["f1_quarantined"], status["f1_quarantined_before"], lang),
             up_is_bad=True,
         ),
+        *tracing_cards(tracing_summary(viewer, as_of, area_code), lang),
     ]
     period = t("overview.period", lang, first=date(totals["first_day"], lang), last=date(totals["last_day"], lang))
     period += " · " + t("overview.as_of", lang, day=date(as_of, lang))

@@ -149,3 +149,14 @@ def test_the_trace_in_english(traced_server: str, page: Page, console_errors: li
     screenshot(page, "trace-1-en")
     page.context.clear_cookies()
     assert console_errors == []
+
+
+def test_the_overview_shows_tracing_speed_and_f1_per_case(
+    traced_server: str, page: Page, console_errors: list[str]
+) -> None:
+    page.goto(traced_server + "/")
+    expect(page.locator("[data-metric=f1_per_case] .figure")).to_have_text("2,0")
+    expect(page.locator("[data-metric=tracing_speed] .figure")).to_contain_text("giây")
+    expect(page.locator("[data-metric=tracing_speed]")).to_contain_text("3 ca được truy vết trong 7 ngày")
+    screenshot(page, "overview-tracing")
+    assert console_errors == []
