@@ -199,3 +199,11 @@ def test_a_folder_without_contract_tables_is_refused(empty_store: Store, tmp_pat
     (tmp_path / "notes.txt").write_text("nothing here")
     with pytest.raises(DatasetError, match="no table of the contract found"):
         load_dataset(empty_store, tmp_path)
+
+
+def test_island_districts_are_inside_viet_nam(empty_store: Store, seed_dir: Path, tmp_path: Path) -> None:
+    """A venue in the Trường Sa island district (Khánh Hòa) lies far south and east of the mainland."""
+    rows = [*seed.VENUES, (6, "Trạm y tế Song Tử Tây", "clinic", seed.TAN_DINH, 7.9, 114.3)]
+    folder = _corrupt(seed_dir, tmp_path, "venues", seed.table("venues", rows))
+    report = load_dataset(empty_store, folder)
+    assert next(t for t in report.tables if t.table == "venues").loaded == 6
