@@ -9,10 +9,13 @@ import dash
 from components import endpoints
 from components.shell import shell_layout
 from data import runtime
+from tracing import automatic
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 runtime.open_store()
+# The tracing index is built once, on the writer thread, in the background; no request ever builds it.
+automatic.start(runtime.store())
 
 app = dash.Dash(
     __name__,

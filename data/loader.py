@@ -225,7 +225,14 @@ def load_dataset(
     progress: Callable[[str], None] | None = None,
     after_cases: CaseStep | None = None,
 ) -> LoadReport:
-    """Validates and appends a dataset through the store's writer; raises DatasetError and keeps nothing if invalid."""
+    """Validates and appends a dataset through the store's writer; raises DatasetError and keeps nothing if invalid.
+
+    Every case the load confirms is traced inside the same transaction (automatic tracing) unless `after_cases`
+    replaces that step."""
+    if after_cases is None:
+        from tracing.automatic import SERVICE
+
+        after_cases = SERVICE.trace_load
     report = store.writer.run(_load, Path(folder), progress or (lambda _msg: None), after_cases)
     if any(t.loaded for t in report.tables):
         store.writer.committed(report.data_version)

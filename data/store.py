@@ -21,6 +21,7 @@ from data.writer import Writer
 log = logging.getLogger(__name__)
 
 _SCHEMA = Path(__file__).with_name("schema.sql")
+_TRACING_SCHEMA = Path(__file__).with_name("tracing_schema.sql")
 
 
 class StoreError(RuntimeError):
@@ -50,6 +51,7 @@ class Store:
         con = self._con
         con.execute(_SCHEMA.read_text(encoding="utf-8"))
         rules.apply_schema(con)
+        con.execute(_TRACING_SCHEMA.read_text(encoding="utf-8"))
         if not con.execute("SELECT count(*) FROM meta WHERE key = 'store_id'").fetchall()[0][0]:
             con.execute(
                 "INSERT INTO meta VALUES ('store_id', ?), ('data_version', '0')",
