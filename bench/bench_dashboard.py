@@ -55,15 +55,18 @@ def server_side(db: Path, repeats: int) -> None:
     from pages import overview
 
     client = runtime.redis_client()
-    for key in client.scan_iter(f"pccovid:{runtime.store().store_id}:cache:*"):
-        client.delete(key)
     day = last_day(NATIONAL)
 
-    def overview_callbacks():
-        overview.show_headline_figures(1, {})
-        overview.show_daily_curves(1, {})
+    def overview_callbacks(selection: dict | None = None):
+        overview.show_headline_figures(1, selection or {})
+        overview.show_daily_curves(1, selection or {})
 
     with app.server.test_request_context("/_dash-update-component", method="POST"):
+        # A running server has imported Plotly's validators and planned its queries once; a cold cache is
+        # what a new data version leaves: warm the process on another area, then empty the cache.
+        overview_callbacks({"area_code": "01"})
+        for key in client.scan_iter(f"pccovid:{runtime.store().store_id}:cache:*"):
+            client.delete(key)
         started = time.perf_counter()
         overview_callbacks()
         cold = (time.perf_counter() - started) * 1000
@@ -151,13 +154,13 @@ def browser_side(db: Path) -> None:
                 page.locator(ready).first.wait_for(state="attached", timeout=60_000)
                 print(f"page load to interactive {path}: {(time.perf_counter() - started) * 1000:,.0f} ms")
             received: list[int] = []
+            geometry: list[str] = []
 
             def on_response(response) -> None:
-                if "_dash-update-component" in response.url or "/geo/" in response.url:
-                    try:
-                        received.append(len(response.body()))
-                    except Exception:
-                        pass
+                if "_dash-update-component" in response.url:
+                    received.append(len(response.body()))
+                elif "/geo/" in response.url:
+                    geometry.append(response.url)
 
             page.on("response", on_response)
             started = time.perf_counter()
@@ -166,7 +169,8 @@ def browser_side(db: Path) -> None:
             page.wait_for_load_state("networkidle")
             print(
                 f"map drill to a province over HTTP: {(time.perf_counter() - started) * 1000:,.0f} ms, "
-                f"{sum(received) / 1024:,.1f} KB of callback and geometry responses (geometry from the browser cache)"
+                f"{sum(received) / 1024:,.1f} KB of callback responses; boundary files requested again: "
+                f"{len(geometry)} (versioned, cached as immutable: served by the browser's cache)"
             )
             browser.close()
     finally:
