@@ -24,7 +24,11 @@ def ensure_dataset(preset: str) -> Path:
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     print(f"generating the {preset} scenario into {folder} …", flush=True)
-    subprocess.run([sys.executable, "-m", "cli", "scenario", "--preset", preset, "--out", str(folder), "--quiet"], cwd=ROOT, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "cli", "scenario", "--preset", preset, "--out", str(folder), "--quiet"],
+        cwd=ROOT,
+        check=True,
+    )
     return folder
 
 
