@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+
 # Parquet types (as DuckDB describes them) that each family of the contract accepts.
 TYPE_FAMILIES: dict[str, frozenset[str]] = {
     "integer": frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}),
@@ -180,3 +182,20 @@ TABLES: dict[str, Table] = {
 
 # The register and the places come first: events refer to them.
 LOAD_ORDER = ("people", "venues", "checkins", "contacts", "tests", "vaccinations", "declarations", "infections")
+
+
+def arrow_schema(name: str, extra: tuple[tuple[str, str], ...] = ()) -> pa.Schema:
+    """The Parquet schema a producer writes for a contract table (required, then optional columns, then `extra`
+    (name, family) pairs), with the exact types the loader accepts."""
+    types = {
+        "integer": pa.int64(),
+        "text": pa.string(),
+        "date": pa.date32(),
+        "instant": pa.timestamp("us", tz="UTC"),
+        "number": pa.float64(),
+        "boolean": pa.bool_(),
+    }
+    table = TABLES[name]
+    columns = [(c.name, types[c.family]) for c in table.all_columns]
+    columns += [(column, types[family]) for column, family in extra]
+    return pa.schema(columns)

@@ -8,106 +8,18 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from data.contract import arrow_schema
+
 TS = pa.timestamp("us", tz="UTC")
 
-SCHEMAS: dict[str, pa.Schema] = {
-    "people": pa.schema(
-        [
-            ("person_id", pa.int64()),
-            ("citizen_id", pa.string()),
-            ("full_name", pa.string()),
-            ("birth_date", pa.date32()),
-            ("sex", pa.string()),
-            ("phone", pa.string()),
-            ("household_id", pa.int64()),
-            ("ward_code", pa.string()),
-        ]
-    ),
-    "venues": pa.schema(
-        [
-            ("venue_id", pa.int64()),
-            ("name", pa.string()),
-            ("kind", pa.string()),
-            ("ward_code", pa.string()),
-            ("lat", pa.float64()),
-            ("lon", pa.float64()),
-        ]
-    ),
-    "checkins": pa.schema(
-        [
-            ("event_id", pa.int64()),
-            ("person_id", pa.int64()),
-            ("venue_id", pa.int64()),
-            ("ts", TS),
-            ("source", pa.string()),
-            ("direction", pa.string()),
-        ]
-    ),
-    "contacts": pa.schema(
-        [
-            ("event_id", pa.int64()),
-            ("person_a", pa.int64()),
-            ("person_b", pa.int64()),
-            ("start_ts", TS),
-            ("duration_s", pa.int64()),
-            ("distance_m", pa.float64()),
-        ]
-    ),
-    "tests": pa.schema(
-        [
-            ("event_id", pa.int64()),
-            ("person_id", pa.int64()),
-            ("sample_ts", TS),
-            ("result_ts", TS),
-            ("kind", pa.string()),
-            ("result", pa.string()),
-        ]
-    ),
-    "vaccinations": pa.schema(
-        [
-            ("event_id", pa.int64()),
-            ("person_id", pa.int64()),
-            ("ts", TS),
-            ("dose", pa.int64()),
-            ("vaccine", pa.string()),
-        ]
-    ),
-    "declarations": pa.schema(
-        [
-            ("event_id", pa.int64()),
-            ("person_id", pa.int64()),
-            ("ts", TS),
-            ("fever", pa.bool_()),
-            ("cough", pa.bool_()),
-            ("breathless", pa.bool_()),
-            ("lost_taste", pa.bool_()),
-            ("contact_with_case", pa.bool_()),
-        ]
-    ),
-    "infections": pa.schema(
-        [
-            ("infectee", pa.int64()),
-            ("infector", pa.int64()),
-            ("ts", TS),
-            ("setting", pa.string()),
-            ("venue_id", pa.int64()),
-            ("infector_arrival", TS),
-            ("infector_departure", TS),
-            ("infectee_arrival", TS),
-            ("infectee_departure", TS),
-        ]
-    ),
-    "outcomes": pa.schema(
-        [
-            ("person_id", pa.int64()),
-            ("ts", TS),
-            ("outcome", pa.string()),
-        ]
-    ),
-}
-
-# Optional ground truth of venue infections: when infector and infectee were at the venue.
+# The contract's tables as data/contract.py defines them; the ground truth carries when each side was at the venue.
 PRESENCE_COLUMNS = ("infector_arrival", "infector_departure", "infectee_arrival", "infectee_departure")
+SCHEMAS: dict[str, pa.Schema] = {
+    name: arrow_schema(name, tuple((c, "instant") for c in PRESENCE_COLUMNS) if name == "infections" else ())
+    for name in ("people", "venues", "checkins", "contacts", "tests", "vaccinations", "declarations", "infections")
+}
+SCHEMAS["outcomes"] = pa.schema([("person_id", pa.int64()), ("ts", TS), ("outcome", pa.string())])
+
 
 # Tables written as a folder of parts as they are produced; the others as one file.
 PARTED = ("checkins", "contacts", "declarations")

@@ -10,24 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
+from data.contract import VENUE_KINDS
+
 DATA_DIR = Path(__file__).parent / "data"
 
-KINDS = (
-    "market",
-    "supermarket",
-    "restaurant",
-    "cafe",
-    "office",
-    "factory",
-    "school",
-    "hospital",
-    "clinic",
-    "worship",
-    "transport",
-    "checkpoint",
-    "residential",
-    "other",
-)
+KINDS = VENUE_KINDS  # the contract's order: indices below are positions in it
 KIND_INDEX = {kind: i for i, kind in enumerate(KINDS)}
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from data.contract import arrow_schema
+
 VN = dt.timezone(dt.timedelta(hours=7))
 UTC_TS = pa.timestamp("us", tz="UTC")
 
@@ -105,88 +107,8 @@ INFECTIONS = [
 ]
 
 SCHEMAS = {
-    "people": pa.schema(
-        [
-            ("person_id", pa.int64()),
-            ("citizen_id", pa.string()),
-            ("full_name", pa.string()),
-            ("birth_date", pa.date32()),
-            ("sex", pa.string()),
-            ("phone", pa.string()),
-            ("household_id", pa.int64()),
-            ("ward_code", pa.string()),
-        ]
-    ),
-    "venues": pa.schema(
-        [
-            ("venue_id", pa.int64()),
-            ("name", pa.string()),
-            ("kind", pa.string()),
-            ("ward_code", pa.string()),
-            ("lat", pa.float64()),
-            ("lon", pa.float64()),
-        ]
-    ),
-    "checkins": pa.schema(
-        [
-            ("event_id", pa.int64()),
-            ("person_id", pa.int64()),
-            ("venue_id", pa.int64()),
-            ("ts", UTC_TS),
-            ("source", pa.string()),
-            ("direction", pa.string()),
-        ]
-    ),
-    "contacts": pa.schema(
-        [
-            ("event_id", pa.int64()),
-            ("person_a", pa.int64()),
-            ("person_b", pa.int64()),
-            ("start_ts", UTC_TS),
-            ("duration_s", pa.int64()),
-            ("distance_m", pa.float64()),
-        ]
-    ),
-    "tests": pa.schema(
-        [
-            ("event_id", pa.int64()),
-            ("person_id", pa.int64()),
-            ("sample_ts", UTC_TS),
-            ("result_ts", UTC_TS),
-            ("kind", pa.string()),
-            ("result", pa.string()),
-        ]
-    ),
-    "vaccinations": pa.schema(
-        [
-            ("event_id", pa.int64()),
-            ("person_id", pa.int64()),
-            ("ts", UTC_TS),
-            ("dose", pa.int64()),
-            ("vaccine", pa.string()),
-        ]
-    ),
-    "declarations": pa.schema(
-        [
-            ("event_id", pa.int64()),
-            ("person_id", pa.int64()),
-            ("ts", UTC_TS),
-            ("fever", pa.bool_()),
-            ("cough", pa.bool_()),
-            ("breathless", pa.bool_()),
-            ("lost_taste", pa.bool_()),
-            ("contact_with_case", pa.bool_()),
-        ]
-    ),
-    "infections": pa.schema(
-        [
-            ("infectee", pa.int64()),
-            ("infector", pa.int64()),
-            ("ts", UTC_TS),
-            ("setting", pa.string()),
-            ("venue_id", pa.int64()),
-        ]
-    ),
+    name: arrow_schema(name)
+    for name in ("people", "venues", "checkins", "contacts", "tests", "vaccinations", "declarations", "infections")
 }
 
 ROWS = {
