@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -23,11 +25,17 @@ def test_map_drills_from_country_to_province_to_district(
     expect(page.locator(".ranking-row").first).to_contain_text("Bắc Giang")
     screenshot(page, "map-national")
 
-    # Hồ Chí Minh City: click its polygon's centre.
-    page.locator(".command-map").wait_for()
-    page.evaluate("window.scrollTo(0, 0)")
-    hcmc = page.locator("path.leaflet-interactive").nth(0)
-    assert hcmc is not None
+    # Drill down by clicking shapes: a province, then one of its districts.
+    paths.nth(40).dispatch_event("click")
+    expect(page).to_have_url(re.compile(r"/map\?province=\d{2}&measure=new_cases_7d_per_100k"))
+    expect(page.locator(".mantine-Breadcrumbs-root a")).to_have_count(2)
+    province = page.url.split("province=")[1][:2]
+    # The province's districts are drawn above the 63 provinces once the cached boundaries are read.
+    page.wait_for_function("document.querySelectorAll('.command-map path.leaflet-interactive').length > 63")
+    page.locator(".command-map path.leaflet-interactive").last.dispatch_event("click")
+    expect(page).to_have_url(re.compile(rf"/map\?province={province}&district=\d{{3}}"))
+    screenshot(page, "map-clicked-district")
+
     page.goto(live_server + "/map?province=79")
     expect(page.get_by_role("link", name="Việt Nam")).to_be_visible()
     expect(page.locator(".mantine-Breadcrumbs-root")).to_contain_text("Hồ Chí Minh")
