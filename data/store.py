@@ -34,7 +34,12 @@ class Store:
     def __init__(self, path: Path | str, *, memory_limit: str | None = None) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        config = {"memory_limit": memory_limit} if memory_limit else {}
+        # DuckDB 2.0.0 fails an internal assertion ("dict-surviving cache: global dictionary column changed
+        # identity") when a hash join probes dictionary-compressed columns spanning several segments, as the rules'
+        # refresh does at 7 M people; storing strings without dictionary compression avoids that code path.
+        config = {"disabled_compression_methods": "dictionary,dict_fsst"}
+        if memory_limit:
+            config["memory_limit"] = memory_limit
         try:
             self._con = duckdb.connect(str(self.path), config=config)
         except duckdb.IOException as exc:
