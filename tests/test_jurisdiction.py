@@ -33,6 +33,15 @@ def test_data_functions_never_cross_the_jurisdiction(seeded_runtime) -> None:
         assert child_areas(other, HCMC) == [], other
         for level in ("district", "ward"):
             assert area_measure(level, other, "new_cases_7d", "2021-07-24", HCMC) == [], (level, other)
+    from data.rules import card_colours, child_area_levels, coverage_by_age_band, level_history
+
+    assert {r["area_code"] for r in child_area_levels(None, None, HCMC).to_pylist()} <= {"79"}
+    for other in (BAC_GIANG, "213", "07210"):
+        assert level_history(other, HCMC).num_rows == 0
+        assert card_colours(other, None, None, HCMC).num_rows == 0
+        assert coverage_by_age_band(other, None, None, HCMC).num_rows == 0
+    for measure in ("level", "first_dose_18", "red_share"):
+        assert [r["code"] for r in area_measure("province", None, measure, "2021-07-24", HCMC)] == ["79"]
     provinces = area_measure("province", None, "new_cases_7d", "2021-07-24", HCMC)
     assert [r["code"] for r in provinces] == ["79"]
     assert [a["code"] for a in child_areas(None, HCMC)] == ["79"]
@@ -77,6 +86,9 @@ def test_callbacks_with_crafted_inputs_stay_inside(provincial_request) -> None:
             assert all(len(fig.data[0].x) == 0 for fig in figures)
     cards, _figure = area_page.show_area_figures(1, BAC_GIANG)
     assert figure(cards, "new_cases_7d") == "0" and figure(cards, "tests_7d") == "0"
+    levels, cards = area_page.show_area_levels_and_cards(1, BAC_GIANG)
+    assert len(levels.data) == 0 and len(cards.data) == 0
+    assert "Bắc Giang" not in str(wall.show_levels_changed(1).to_plotly_json())
     hideout, _trend, hotspots, _headline = wall.refresh_wall(1)
     assert set(hideout["values"]) == {"79"}
     assert "Bắc Giang" not in str(hotspots.to_plotly_json())
