@@ -94,13 +94,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redis_
     store = Store(db)
     load_dataset(store, seed_dir)
     store.close()
+    yield from serve(db, redis_url, folder)
+
+
+def serve(db: Path, redis_url: str, folder: Path):
+    """Runs `pccovid serve` on a store (gunicorn on a free port), yields its base URL, stops it afterwards."""
     port = free_port()
-    env = {**os.environ, "REDIS_URL": redis_url, "PCCOVID_DB": str(db)}
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "cli", "serve", "--db", str(db), "--port", str(port)],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "REDIS_URL": redis_url, "PCCOVID_DB": str(db)},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -3,9 +3,6 @@ downloads; the clusters map and table opening a cluster's cases."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,7 @@ from playwright.sync_api import Page, expect
 from data.loader import load_dataset
 from data.store import Store
 from tests.browser.conftest import screenshot
-from tests.conftest import ROOT, free_port, wait_for
+from tests.conftest import serve
 from tracing.automatic import SERVICE
 
 pytestmark = pytest.mark.browser
@@ -30,25 +27,7 @@ def traced_server(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redi
     load_dataset(store, seed_dir, after_cases=SERVICE.trace_load)
     store.close()
     SERVICE.forget()
-    port = free_port()
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "serve", "--db", str(db), "--port", str(port)],
-        cwd=ROOT,
-        env={**os.environ, "REDIS_URL": redis_url, "PCCOVID_DB": str(db)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/health")
-    except RuntimeError:
-        process.terminate()
-        raise RuntimeError((folder / "server.log").read_text()) from None
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    yield from serve(db, redis_url, folder)
 
 
 def graph_count(page: Page) -> int:
