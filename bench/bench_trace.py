@@ -36,7 +36,7 @@ from data.contract import VENUE_KINDS  # noqa: E402
 from data.store import Store  # noqa: E402
 from rules.tracing import tracing_rule_in_force  # noqa: E402
 from tracing import build_index, trace  # noqa: E402
-from tracing.evaluate import recall  # noqa: E402
+from tracing.evaluate import cluster_quality, recall  # noqa: E402
 from tracing.index import EPOCH_S  # noqa: E402
 from tracing.tracer import VN_OFFSET_S, cases_confirmed_on, infectious_window, trace_many, trace_rows  # noqa: E402
 
@@ -347,6 +347,9 @@ def main() -> None:
     for line in found.lines():
         print(f"  {line}")
     print(f"  (evaluated in {time.perf_counter() - t:.1f} s)")
+    print(f"\n== {args.preset}: clusters against the scenario's transmission chains ==")
+    for line in cluster_quality(store).lines():
+        print(f"  {line}")
     store.close()
 
 

@@ -10,6 +10,7 @@ import pyarrow as pa
 from data.cache import cached
 from data.store import Store
 from data.viewer import Viewer
+from rules.tracing import cluster_rule
 
 # Instants travel as int32 seconds since this epoch (2020-01-01T00:00:00Z): enough until 2088.
 EPOCH_S = 1_577_836_800
@@ -62,6 +63,11 @@ def cases(store: Store, lookback_days: int) -> pa.Table:
 def revealable_infections(store: Store) -> pa.Table:
     """Evaluation only: infector, infectee, setting, ts of the infections the data could reveal (see the query)."""
     return store.query("tracing/revealable_infections", base=EPOCH_S)
+
+
+def cluster_truth(store: Store) -> pa.Table:
+    """Evaluation only: cluster_id, case_id, seed of every case in a cluster of two or more (see the query)."""
+    return store.query("tracing/cluster_truth")
 
 
 # What the tracer pages read: stored traces and clusters, always through the viewer's jurisdiction.
@@ -119,7 +125,17 @@ def cluster_links(viewer: Viewer, cluster_id: int) -> list[dict]:
     """The links between a cluster's cases: F1 links (household, proximity, venue) and shared points."""
     if not cluster_cases(viewer, cluster_id):
         return []
-    return _reader().query("tracing/cluster_case_links", cluster_id=cluster_id).to_pylist()
+    rule = cluster_rule()
+    return (
+        _reader()
+        .query(
+            "tracing/cluster_case_links",
+            cluster_id=cluster_id,
+            incubation_days=rule.incubation_days,
+            point_gap_hours=rule.point_gap_hours,
+        )
+        .to_pylist()
+    )
 
 
 @cached("tracing")

@@ -81,6 +81,30 @@ def tracing_rule_in_force(day: dt.date | None = None) -> TracingRule:
     return eligible[-1] if eligible else versions[0]
 
 
+@dataclass(frozen=True)
+class ClusterRule:
+    """Which links between two confirmed cases put them in one cluster (the [cluster] table of tracing.toml)."""
+
+    name: str
+    source: str
+    incubation_days: int  # an F1 link counts when the F1 was confirmed within this many days after the exposure
+    point_gap_hours: float  # a shared point counts when the two presences came within this many hours
+
+
+@functools.cache
+def cluster_rule() -> ClusterRule:
+    entry = tomllib.loads(_FILE.read_text(encoding="utf-8"))["cluster"]
+    rule = ClusterRule(
+        name=entry["name"],
+        source=entry["source"],
+        incubation_days=int(entry["incubation_days"]),
+        point_gap_hours=float(entry["point_gap_hours"]),
+    )
+    if rule.incubation_days <= 0 or rule.point_gap_hours < 0:
+        raise ValueError(f"{_FILE.name} [cluster]: incubation_days must be > 0 and point_gap_hours >= 0")
+    return rule
+
+
 def tracing_rule(name: str) -> TracingRule:
     """One version by its name; KeyError naming the known versions if there is none."""
     for version in tracing_rules():

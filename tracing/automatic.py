@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from data.sql import sql
+from rules.tracing import cluster_rule
 from tracing.index import EPOCH_S, TraceIndex, build_index
 from tracing.tracer import VIA, BatchTrace, Links, rule_for, trace_rows
 
@@ -110,11 +111,15 @@ class TracingService:
         index = self.index_for(con)
         from data.store import bump_data_version, transaction
 
-        if not con.execute(sql("tracing/untraced_cases"), {"load_id": index.last_load}).fetchall():
-            return {"cases": 0, "data_version": None}
-        with transaction(con):
-            summary = trace_new_cases(con, index.last_load, index)
-            summary["data_version"] = bump_data_version(con)
+        summary: dict = {"cases": 0, "data_version": None}
+        if con.execute(sql("tracing/untraced_cases"), {"load_id": index.last_load}).fetchall():
+            with transaction(con):
+                summary = trace_new_cases(con, index.last_load, index)
+                summary["data_version"] = bump_data_version(con)
+        if clusters_need_rebuild(con):
+            with transaction(con):
+                summary["clusters_rebuilt"] = rebuild_clusters(con, index.last_load)
+                summary["data_version"] = bump_data_version(con)
         return summary
 
 
@@ -305,10 +310,38 @@ class _Components:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+_CLUSTER_RULE_KEY = "cluster_rule"
+
+
+def clusters_need_rebuild(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when traced cases were clustered under another cluster rule than the one in force (or none recorded)."""
+    if not con.execute("SELECT count(*) FROM traces").fetchall()[0][0]:
+        return False
+    found = con.execute("SELECT value FROM meta WHERE key = ?", [_CLUSTER_RULE_KEY]).fetchall()
+    return not found or found[0][0] != cluster_rule().name
+
+
+def rebuild_clusters(con: duckdb.DuckDBPyConnection, load_id: int) -> int:
+    """Clusters every traced case again from its stored links, under the cluster rule in force (after the rule
+    changed); inside the caller's transaction. Returns how many clusters there are."""
+    con.execute("DELETE FROM clusters")
+    con.execute("DELETE FROM cluster_cases")
+    every = con.sql("SELECT case_id FROM traces").to_arrow_table()
+    con.register("new_traces", every)
+    try:
+        return _update_clusters(con, load_id)
+    finally:
+        con.unregister("new_traces")
+
+
 def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int) -> int:
     """Merges the clusters the new traces link (only those); returns how many clusters were rewritten."""
     new_cases = [row[0] for row in con.execute("SELECT case_id FROM new_traces").fetchall()]
-    links = con.execute(sql("tracing/cluster_links")).fetchall()
+    rule = cluster_rule()
+    links = con.execute(
+        sql("tracing/cluster_links"),
+        {"incubation_days": rule.incubation_days, "point_gap_hours": rule.point_gap_hours},
+    ).fetchall()
     touched = set(new_cases) | {a for a, _ in links} | {b for _, b in links}
     con.register("touched_cases", pa.table({"case_id": pa.array(sorted(touched), pa.int64())}))
     members = con.execute(sql("tracing/cluster_members")).fetchall()
@@ -337,6 +370,7 @@ def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int) -> int:
         con.execute("INSERT INTO cluster_cases SELECT cluster_id, case_id FROM new_cluster_cases")
         con.execute(sql("tracing/store_clusters"), {"load_id": load_id})
         con.execute(sql("tracing/recount_cluster_new_7d"))
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_CLUSTER_RULE_KEY, rule.name])
     finally:
         con.unregister("old_clusters")
         con.unregister("new_cluster_cases")

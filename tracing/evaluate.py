@@ -87,3 +87,35 @@ def recall(index: TraceIndex, store: Store) -> Recall:
             result.outside_window += 1
             result.outside_found += hit
     return result
+
+
+@dataclass
+class ClusterQuality:
+    """How the clusters compare with the scenario's true transmission chains (each starts from one seed)."""
+
+    clusters: int  # of two or more cases
+    clustered: int  # cases in them
+    largest: list[int]
+    purity: float  # share of clustered cases whose chain is their cluster's most common one
+
+    def lines(self) -> list[str]:
+        sizes = ", ".join(f"{n:,}" for n in self.largest)
+        return [
+            f"clusters of 2+ cases: {self.clusters:,} holding {self.clustered:,} cases; largest {sizes}",
+            f"purity against the true transmission chains: {self.purity:.1%}",
+        ]
+
+
+def cluster_quality(store: Store) -> ClusterQuality:
+    table = source.cluster_truth(store)
+    members: dict[int, list] = {}
+    for cluster_id, seed in zip(table.column("cluster_id").to_pylist(), table.column("seed").to_pylist(), strict=True):
+        members.setdefault(cluster_id, []).append(seed)
+    pure = 0
+    for seeds in members.values():
+        known = [s for s in seeds if s is not None]
+        pure += max((known.count(s) for s in set(known)), default=0)
+    sizes = sorted((len(v) for v in members.values()), reverse=True)
+    return ClusterQuality(
+        clusters=len(members), clustered=sum(sizes), largest=sizes[:5], purity=pure / max(sum(sizes), 1)
+    )

@@ -9,6 +9,7 @@ import pytest
 
 from data.loader import load_dataset
 from data.store import Store, transaction
+from rules.tracing import cluster_rule
 from tests import seed
 from tracing.automatic import SERVICE, TracingService, trace_new_cases
 
@@ -100,6 +101,44 @@ def test_clusters_link_cases_through_f1_and_merge_as_cases_arrive(traced: Store,
     assert SERVICE.index is not None and SERVICE.index.last_load == 2
 
 
+def _later_load(store: Store, folder: Path, tests: list[tuple], checkins: list[tuple] = ()) -> None:
+    folder.mkdir()
+    pq.write_table(seed.table("tests", tests), folder / "tests.parquet")
+    if checkins:
+        pq.write_table(seed.table("checkins", list(checkins)), folder / "checkins.parquet")
+    load_dataset(store, folder)
+    trace_loaded(store)
+
+
+def cluster_of(store: Store, case_id: int) -> int:
+    return rows(store, f"SELECT cluster_id FROM cluster_cases WHERE case_id = {case_id}")[0][0]
+
+
+def test_an_f1_confirmed_long_after_the_exposure_starts_its_own_cluster(traced: Store, tmp_path: Path) -> None:
+    # Huỳnh Thị Hoa was F1 of case 1 at the café on 21 July; she tests positive on 25 August, past 14 days.
+    _later_load(
+        traced, tmp_path / "august", [(3101, 7, seed.at(25, 8, month=8), seed.at(25, 20, month=8), "pcr", "positive")]
+    )
+    assert rows(traced, "SELECT count(*) FROM trace_contacts WHERE case_id = 1 AND person_id = 7")[0][0] == 1
+    assert cluster_of(traced, 7) == 7 and cluster_of(traced, 1) == 1
+
+
+def test_a_shared_point_links_cases_present_within_two_hours(traced: Store, tmp_path: Path) -> None:
+    # Hoàng Đức Giang came to the café at 11:30 on 21 July, 90 minutes after case 1 left (not an F1: no overlap).
+    checkin = (1101, 6, 2, seed.at(21, 11, 30), "person_scan", "in")
+    _later_load(traced, tmp_path / "near", [(3101, 6, seed.at(22, 8), seed.at(22, 20), "pcr", "positive")], [checkin])
+    assert rows(traced, "SELECT count(*) FROM trace_contacts WHERE case_id = 1 AND person_id = 6")[0][0] == 0
+    assert cluster_of(traced, 6) == 1
+
+
+def test_visits_to_one_venue_days_apart_are_not_a_shared_point(traced: Store, tmp_path: Path) -> None:
+    # Hoàng Đức Giang at the same café on 23 July, two days after case 1; both infectious windows overlap.
+    checkin = (1101, 6, 2, seed.at(23, 9), "person_scan", "in")
+    _later_load(traced, tmp_path / "far", [(3101, 6, seed.at(24, 8), seed.at(24, 20), "pcr", "positive")], [checkin])
+    assert rows(traced, "SELECT venue_id FROM trace_points WHERE case_id = 6") == [(2,)]
+    assert cluster_of(traced, 6) == 6
+
+
 def test_an_index_holding_a_rolled_back_load_is_rebuilt(store: Store) -> None:
     service = TracingService()
     first = store.writer.run(service.index_for)
@@ -164,3 +203,14 @@ def test_the_server_start_warms_the_index_and_catches_up_on_untraced_cases(store
     assert versions == [before + 1] and store.data_version() == before + 1
     automatic.start(store).join(timeout=60)  # nothing left to trace: no new version
     assert versions == [before + 1]
+
+
+def test_the_server_start_reclusters_when_the_cluster_rule_changed(traced: Store) -> None:
+    before = rows(traced, "SELECT cluster_id, case_id FROM cluster_cases ORDER BY 2")
+    traced.writer.run(lambda con: con.execute("UPDATE meta SET value = 'an older rule' WHERE key = 'cluster_rule'"))
+    traced.writer.run(lambda con: con.execute("DELETE FROM cluster_cases WHERE case_id = 12"))  # as if split
+    summary = traced.writer.run(TracingService().warm)
+    assert summary["clusters_rebuilt"] == 2 and summary["data_version"] is not None
+    assert rows(traced, "SELECT cluster_id, case_id FROM cluster_cases ORDER BY 2") == before
+    assert rows(traced, "SELECT value FROM meta WHERE key = 'cluster_rule'") == [(cluster_rule().name,)]
+    assert "clusters_rebuilt" not in traced.writer.run(TracingService().warm)

@@ -21,7 +21,8 @@ HCMC, HANOI = Viewer("province", ("79",)), Viewer("province", ("01",))
 
 @pytest.fixture
 def traced_runtime(seeded_runtime: Store, tmp_path: Path) -> Store:
-    """The seed, then a load where Hoàng Đức Giang (HCMC) tests positive after meeting Vũ Văn Khánh (Hà Nội)."""
+    """The seed, then a load where Hoàng Đức Giang (HCMC) tests positive after meeting Vũ Văn Khánh (Hà Nội) and
+    visiting the café case 1 had left an hour before."""
     trace_loaded(seeded_runtime)
     folder = tmp_path / "later"
     folder.mkdir()
@@ -32,6 +33,11 @@ def traced_runtime(seeded_runtime: Store, tmp_path: Path) -> Store:
     pq.write_table(
         seed.table("contacts", [(2201, 6, 8, seed.at(22, 10), 300, 1.0)]),
         folder / "contacts.parquet",
+    )
+    # He also scanned in at the café at 11:00 on 21 July, an hour after case 1 left: a shared point.
+    pq.write_table(
+        seed.table("checkins", [(1201, 6, 2, seed.at(21, 11), "person_scan", "in")]),
+        folder / "checkins.parquet",
     )
     load_dataset(seeded_runtime, folder)
     trace_loaded(seeded_runtime)
@@ -63,7 +69,7 @@ def test_f2_through_one_f1(traced_runtime: Store) -> None:
 
 def test_clusters_touching_the_jurisdiction(traced_runtime: Store) -> None:
     found = tracing.clusters(NATIONAL)
-    # Case 6 sat in the café where case 1 had been that morning, both infectious: a shared point.
+    # Case 6 came to the café an hour after case 1 left, both infectious: a shared point (not an F1: no overlap).
     assert [(c["cluster_id"], c["size"]) for c in found] == [(1, 2), (11, 2)]
     assert found[1]["days"] == ["2021-07-21", "2021-07-22"] and found[1]["daily_cases"] == [1, 1]
     assert [c["cluster_id"] for c in tracing.clusters(HCMC)] == [1]
