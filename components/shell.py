@@ -32,57 +32,61 @@ def shell_layout() -> dmc.MantineProvider:
             dcc.Store(id=ids.DATA_VERSION, data=data_version()),
             dcc.Store(id=ids.LANGUAGE, data=lang),
             dcc.Interval(id=ids.REFRESH, interval=REFRESH_MS),
-            dmc.AppShell(
-                header={"height": 60},
-                navbar={"width": 220, "breakpoint": "sm"},
-                padding="md",
-                children=[
-                    dmc.AppShellHeader(
-                        dmc.Group(
-                            justify="space-between",
-                            h="100%",
-                            px="md",
-                            children=[
-                                dmc.Group(
-                                    [
-                                        html.Img(src=dash.get_asset_url("logo.svg"), height=32, alt=""),
-                                        dmc.Stack(
-                                            [
-                                                dmc.Text(t("app.title", lang), fw=700, size="lg", lh=1.1),
-                                                dmc.Text(t("app.subtitle", lang), size="xs", c="dimmed", lh=1.1),
-                                            ],
-                                            gap=0,
-                                        ),
-                                    ],
-                                    gap="sm",
-                                ),
-                                dmc.Group(
-                                    [
-                                        dmc.Badge(
-                                            t("shell.data_version", lang, version=data_version()),
-                                            id=ids.VERSION_BADGE,
-                                            variant="light",
-                                            color="gray",
-                                        ),
-                                        dmc.SegmentedControl(
-                                            id="shell-language-switch",
-                                            value=lang,
-                                            data=[
-                                                {"value": "vi", "label": "Tiếng Việt"},
-                                                {"value": "en", "label": "English"},
-                                            ],
-                                            size="xs",
-                                            **{"aria-label": t("lang.label", lang)},
-                                        ),
-                                    ],
-                                    gap="sm",
-                                ),
-                            ],
-                        )
-                    ),
-                    dmc.AppShellNavbar(_navigation(lang), p="xs"),
-                    dmc.AppShellMain(dash.page_container),
-                ],
+            # Calendars in the reader's language, weeks from Monday (assets/vendor/dayjs holds the Vietnamese locale).
+            dmc.DatesProvider(
+                settings={"locale": lang, "firstDayOfWeek": 1},
+                children=dmc.AppShell(
+                    header={"height": 60},
+                    navbar={"width": 220, "breakpoint": "sm"},
+                    padding="md",
+                    children=[
+                        dmc.AppShellHeader(
+                            dmc.Group(
+                                justify="space-between",
+                                h="100%",
+                                px="md",
+                                children=[
+                                    dmc.Group(
+                                        [
+                                            html.Img(src=dash.get_asset_url("logo.svg"), height=32, alt=""),
+                                            dmc.Stack(
+                                                [
+                                                    dmc.Text(t("app.title", lang), fw=700, size="lg", lh=1.1),
+                                                    dmc.Text(t("app.subtitle", lang), size="xs", c="dimmed", lh=1.1),
+                                                ],
+                                                gap=0,
+                                            ),
+                                        ],
+                                        gap="sm",
+                                    ),
+                                    dmc.Group(
+                                        [
+                                            dmc.Badge(
+                                                t("shell.data_version", lang, version=data_version()),
+                                                id=ids.VERSION_BADGE,
+                                                variant="light",
+                                                color="gray",
+                                            ),
+                                            dmc.SegmentedControl(
+                                                id="shell-language-switch",
+                                                value=lang,
+                                                data=[
+                                                    {"value": "vi", "label": "Tiếng Việt"},
+                                                    {"value": "en", "label": "English"},
+                                                ],
+                                                size="xs",
+                                                **{"aria-label": t("lang.label", lang)},
+                                            ),
+                                        ],
+                                        gap="sm",
+                                    ),
+                                ],
+                            )
+                        ),
+                        dmc.AppShellNavbar(_navigation(lang), p="xs"),
+                        dmc.AppShellMain(dash.page_container),
+                    ],
+                ),
             ),
         ],
     )

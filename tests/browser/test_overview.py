@@ -94,3 +94,21 @@ def test_filter_by_province_is_kept_in_the_url(live_server: str, page: Page, con
     expect(page.locator(".filter-notice")).to_contain_text("001")
     expect(page.locator("[data-metric=people] .figure")).to_have_text("7")
     assert console_errors == []
+
+
+def test_the_period_calendar_speaks_the_readers_language(
+    live_server: str, page: Page, console_errors: list[str]
+) -> None:
+    page.goto(live_server + "/?from=2021-07-15&to=2021-07-22")
+    page.get_by_role("button", name="Thời gian").click()
+    expect(page.locator(".mantine-DatePickerInput-calendarHeaderLevel").first).to_contain_text("tháng 7")
+    expect(page.locator(".mantine-DatePickerInput-weekday").first).to_have_text("T2")  # from Monday (thứ hai)
+    screenshot(page, "overview-period-calendar-vi")
+    page.keyboard.press("Escape")
+    page.get_by_text("English", exact=True).click()
+    expect(page.get_by_text("Epidemic overview")).to_be_visible()
+    page.get_by_role("button", name="Period").click()
+    expect(page.locator(".mantine-DatePickerInput-calendarHeaderLevel").first).to_contain_text("July 2021")
+    page.get_by_text("Tiếng Việt", exact=True).click()
+    expect(page.get_by_text("Tổng quan tình hình dịch")).to_be_visible()
+    assert console_errors == []
