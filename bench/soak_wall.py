@@ -1,8 +1,11 @@
 """Wall-screen soak: the real app under gunicorn, /wall rotating in Chromium for a while; prints the browser's JS heap,
 its DOM node count and the server's RSS over time, so a leak shows as a rising line. Never fails on numbers.
 
-Usage: python bench/soak_wall.py [--minutes 1440] [--seconds 2] [--db PATH]
+Usage: python bench/soak_wall.py [--minutes 1440] [--seconds 2] [--data-every 5] [--db PATH]
 (24 hours is the requirement; a short run with fast rotation compresses many rotations into minutes.)
+
+`--data-every N` publishes a new data version in Redis every N minutes, as a load would: the wall notices it
+within 15 s and redraws every panel from the server, so the refresh path soaks too, not only the rotation.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from components import ids  # noqa: E402
 from tests.conftest import free_port, wait_for  # noqa: E402
 
 
@@ -27,13 +31,22 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=1440)
     parser.add_argument("--seconds", type=int, default=2, help="panel rotation period")
     parser.add_argument("--every", type=float, default=30, help="seconds between samples")
+    parser.add_argument("--data-every", type=float, default=5, help="minutes between new data versions (0: none)")
     parser.add_argument("--db", default=str(ROOT / "bench" / "out" / "dashboard-demo.duckdb"))
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
+    from data.redis_server import client, ensure_redis_url
+    from data.store import Store
+
+    store = Store(args.db)
+    store_id, version = store.store_id, store.data_version()
+    store.close()
+    redis_url = ensure_redis_url()  # the soak's own server, shared with the app so it can publish versions
+    version_key = f"pccovid:{store_id}:data_version"
+    versions = client(redis_url)
     port = free_port()
-    env = {**os.environ, "PCCOVID_DB": args.db}
-    env.pop("REDIS_URL", None)
+    env = {**os.environ, "PCCOVID_DB": args.db, "REDIS_URL": redis_url}
     server = subprocess.Popen(
         [sys.executable, "-m", "cli", "serve", "--db", args.db, "--port", str(port)],
         cwd=ROOT,
@@ -52,16 +65,24 @@ def main() -> None:
             page.goto(f"http://127.0.0.1:{port}/wall?seconds={args.seconds}")
             page.locator(".wall-headline .big").first.wait_for()
             started = time.monotonic()
-            print(f"{'minute':>8}{'JS heap MB':>12}{'DOM nodes':>11}{'server RSS MB':>15}")
+            published = started
+            print(f"{'minute':>8}{'JS heap MB':>12}{'DOM nodes':>11}{'server RSS MB':>15}{'data version':>14}")
             while time.monotonic() - started < args.minutes * 60:
+                if args.data_every and time.monotonic() - published >= args.data_every * 60:
+                    version += 1
+                    versions.set(version_key, version)
+                    published = time.monotonic()
                 heap = page.evaluate("performance.memory ? performance.memory.usedJSHeapSize : 0") / 1e6
                 nodes = page.evaluate("document.getElementsByTagName('*').length")
                 rss = sum(
                     c.memory_info().rss
                     for c in [psutil.Process(server.pid), *psutil.Process(server.pid).children(recursive=True)]
                 )
+                shown = page.locator(f"#{ids.VERSION_BADGE}").text_content()  # what the page has received
                 print(
-                    f"{(time.monotonic() - started) / 60:>8.1f}{heap:>12.1f}{nodes:>11}{rss / 1e6:>15.0f}", flush=True
+                    f"{(time.monotonic() - started) / 60:>8.1f}{heap:>12.1f}{nodes:>11}{rss / 1e6:>15.0f}"
+                    f"{version:>14} {shown}",
+                    flush=True,
                 )
                 page.wait_for_timeout(args.every * 1000)
             browser.close()
