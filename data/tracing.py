@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from data.cache import cached
+from data.sql import sql
 from data.store import Store
 from data.viewer import Viewer
 from rules.tracing import cluster_rule
@@ -125,17 +126,20 @@ def cluster_links(viewer: Viewer, cluster_id: int) -> list[dict]:
     """The links between a cluster's cases: F1 links (household, proximity, venue) and shared points."""
     if not cluster_cases(viewer, cluster_id):
         return []
-    rule = cluster_rule()
-    return (
-        _reader()
-        .query(
-            "tracing/cluster_case_links",
-            cluster_id=cluster_id,
-            incubation_days=rule.incubation_days,
-            point_gap_hours=rule.point_gap_hours,
-        )
-        .to_pylist()
+    cur = _reader().cursor()
+    cur.register(
+        "scope_cases", cur.sql(sql("tracing/cluster_members_of"), params={"cluster_id": cluster_id}).to_arrow_table()
     )
+    try:
+        return cur.sql(sql("tracing/links_among"), params=cluster_rule_params()).to_arrow_table().to_pylist()
+    finally:
+        cur.unregister("scope_cases")
+
+
+def cluster_rule_params() -> dict:
+    """The cluster rule in force as the parameters of tracing/links_among.sql and tracing/cluster_links.sql."""
+    rule = cluster_rule()
+    return {"incubation_days": rule.incubation_days, "point_gap_hours": rule.point_gap_hours}
 
 
 @cached("tracing")

@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from data.sql import sql
+from data.tracing import cluster_rule_params
 from rules.tracing import cluster_rule
 from tracing.index import EPOCH_S, TraceIndex, build_index
 from tracing.tracer import VIA, BatchTrace, Links, rule_for, trace_rows
@@ -335,29 +336,32 @@ def rebuild_clusters(con: duckdb.DuckDBPyConnection, load_id: int) -> int:
 
 
 def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int) -> int:
-    """Merges the clusters the new traces link (only those); returns how many clusters were rewritten."""
+    """Reclusters the cases the new traces touch: the new (or retraced) cases, the cases they link to, and every
+    member of those cases' clusters, from the links among them all. So clusters merge when a link appears and
+    split when a retrace (an earlier confirmation, a shorter window) removes one. Returns how many clusters
+    there now are among those cases."""
+    params = cluster_rule_params()
     new_cases = [row[0] for row in con.execute("SELECT case_id FROM new_traces").fetchall()]
-    rule = cluster_rule()
-    links = con.execute(
-        sql("tracing/cluster_links"),
-        {"incubation_days": rule.incubation_days, "point_gap_hours": rule.point_gap_hours},
-    ).fetchall()
+    links = con.execute(sql("tracing/cluster_links"), params).fetchall()
     touched = set(new_cases) | {a for a, _ in links} | {b for _, b in links}
     con.register("touched_cases", pa.table({"case_id": pa.array(sorted(touched), pa.int64())}))
     members = con.execute(sql("tracing/cluster_members")).fetchall()
     con.unregister("touched_cases")
+    scope = sorted(touched | {case_id for _, case_id in members})
+    con.register("scope_cases", pa.table({"case_id": pa.array(scope, pa.int64())}))
+    try:
+        among = con.execute(sql("tracing/links_among"), params).fetchall()
+    finally:
+        con.unregister("scope_cases")
     components = _Components()
-    for cluster_id, case_id in members:
-        components.union(cluster_id, case_id)
-    for case_id in new_cases:
+    for case_id in scope:
         components.find(case_id)
-    for a, b in links:
+    for a, b, _via, _venue in among:
         components.union(a, b)
-    cases = sorted(components.parent)
     rewritten = pa.table(
         {
-            "cluster_id": pa.array([components.find(c) for c in cases], pa.int64()),
-            "case_id": pa.array(cases, pa.int64()),
+            "cluster_id": pa.array([components.find(c) for c in scope], pa.int64()),
+            "case_id": pa.array(scope, pa.int64()),
         }
     )
     old_clusters = sorted({cluster_id for cluster_id, _ in members})
@@ -370,7 +374,7 @@ def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int) -> int:
         con.execute("INSERT INTO cluster_cases SELECT cluster_id, case_id FROM new_cluster_cases")
         con.execute(sql("tracing/store_clusters"), {"load_id": load_id})
         con.execute(sql("tracing/recount_cluster_new_7d"))
-        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_CLUSTER_RULE_KEY, rule.name])
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_CLUSTER_RULE_KEY, cluster_rule().name])
     finally:
         con.unregister("old_clusters")
         con.unregister("new_cluster_cases")

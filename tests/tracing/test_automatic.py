@@ -139,6 +139,20 @@ def test_visits_to_one_venue_days_apart_are_not_a_shared_point(traced: Store, tm
     assert cluster_of(traced, 6) == 6
 
 
+def test_a_retrace_that_removes_the_only_link_splits_the_cluster(traced: Store, tmp_path: Path) -> None:
+    # Huỳnh Thị Hoa (F1 of case 1 at the café on 21 July) is confirmed on 25 July: one cluster.
+    _later_load(traced, tmp_path / "hoa", [(3101, 7, seed.at(25, 8), seed.at(25, 20), "pcr", "positive")])
+    assert cluster_of(traced, 7) == 1
+    # An earlier positive PCR of case 1 arrives: confirmed on 20 July, before the café, so Hoa is no F1 of his.
+    _later_load(traced, tmp_path / "earlier", [(3102, 1, seed.at(20, 9), seed.at(20, 21), "pcr", "positive")])
+    assert rows(traced, "SELECT count(*) FROM trace_contacts WHERE case_id = 1 AND person_id = 7")[0][0] == 0
+    assert cluster_of(traced, 1) == 1 and cluster_of(traced, 7) == 7
+    assert rows(traced, "SELECT cluster_id, size FROM clusters WHERE cluster_id IN (1, 7) ORDER BY 1") == [
+        (1, 1),
+        (7, 1),
+    ]
+
+
 def test_an_index_holding_a_rolled_back_load_is_rebuilt(store: Store) -> None:
     service = TracingService()
     first = store.writer.run(service.index_for)
@@ -181,6 +195,25 @@ def test_a_log_uploaded_after_the_result_retraces_the_case_once(traced: Store, t
     load_dataset(traced, later)
     trace_loaded(traced)
     assert rows(traced, "SELECT case_id, load_id FROM traces ORDER BY case_id") == [(1, 2), (11, 1), (12, 1)]
+
+
+def test_an_f1s_log_uploaded_later_retraces_the_case_for_its_f2(traced: Store, tmp_path: Path) -> None:
+    # Lê Thị Dung (F1 of case 1 since 20 July, 08:05) uploads an encounter with Đặng Thị Lan on 23 July, 10:00,
+    # before case 1's confirmation (23 July, 21:00): Lan becomes an F2 through her.
+    assert rows(traced, "SELECT person_id FROM trace_contacts WHERE case_id = 1 AND degree = 2") == [(5,)]
+    folder = tmp_path / "f1-upload"
+    folder.mkdir()
+    pq.write_table(seed.table("contacts", [(2401, 4, 9, seed.at(23, 10), 300, 1.0)]), folder / "contacts.parquet")
+    load_dataset(traced, folder)
+    f2 = rows(traced, "SELECT person_id, via, through FROM trace_contacts WHERE case_id = 1 AND degree = 2 ORDER BY 1")
+    assert f2 == [(5, "household", 4), (9, "proximity", 4)]
+    assert rows(traced, "SELECT load_id FROM traces WHERE case_id = 1") == [(2,)]
+    # After the case's confirmation the F1 is quarantined: a later encounter changes nothing.
+    later = tmp_path / "after"
+    later.mkdir()
+    pq.write_table(seed.table("contacts", [(2402, 4, 10, seed.at(24, 10), 300, 1.0)]), later / "contacts.parquet")
+    load_dataset(traced, later)
+    assert rows(traced, "SELECT load_id FROM traces WHERE case_id = 1") == [(2,)]
 
 
 def test_the_server_start_warms_the_index_and_catches_up_on_untraced_cases(store: Store) -> None:
