@@ -6,7 +6,7 @@ import logging
 
 import dash
 
-from components import endpoints
+from components import compression, endpoints
 from components.shell import shell_layout
 from data import runtime
 from tracing import automatic
@@ -29,3 +29,4 @@ app = dash.Dash(
 app.layout = shell_layout
 server = app.server
 endpoints.register(server)
+compression.enable(server)

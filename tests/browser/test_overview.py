@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import urllib.request
 
@@ -73,6 +74,28 @@ def test_boundaries_are_cached_forever_under_their_version(live_server: str) -> 
         assert len(json.loads(response.read())["features"]) == 63
     with urllib.request.urlopen(f"{live_server}/geo/district.old.json") as response:  # follows the redirect
         assert json.loads(response.read())["version"] == version
+
+
+def test_scripts_and_boundaries_are_sent_compressed(live_server: str, page: Page) -> None:
+    scripts: dict[str, tuple[str | None, int]] = {}
+
+    def on_response(response) -> None:
+        if response.url.endswith(".js") or ".js?" in response.url:
+            scripts[response.url] = (response.headers.get("content-encoding"), len(response.body()))
+
+    page.on("response", on_response)
+    page.goto(live_server + "/")
+    expect(page.locator(".js-plotly-plot .bars path").first).to_be_attached()
+    grid = next(enc for url, enc in scripts.items() if "dash_ag_grid" in url)
+    assert grid[0] in {"zstd", "br", "gzip"}  # Chromium accepts all three; the body decodes to the bundle
+    assert grid[1] > 1_000_000
+    assert all(encoding for encoding, size in scripts.values() if size > 2_000), scripts
+    with urllib.request.urlopen(live_server + "/health") as response:
+        version = json.loads(response.read())["geometry_version"]
+    request = urllib.request.Request(f"{live_server}/geo/district.{version}.json", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert len(json.loads(gzip.decompress(response.read()))["features"]) == 705
 
 
 def test_filter_by_province_is_kept_in_the_url(live_server: str, page: Page, console_errors: list[str]) -> None:
