@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import dash
 import dash_mantine_components as dmc
+import flask
 from dash import Input, Output, State, ctx, dcc, html
 
 from components import ids
@@ -19,8 +22,9 @@ from components.i18n import current_language, date, number, t
 from components.stat_card import card_colours_card, change_text, coverage_card, stat_card
 from components.trace_graph import tracing_cards
 from data.overview import PROVISIONAL_DAYS, daily_counts, headline_figures, status_today, weekly_summary
+from data.runtime import data_version
 from data.tracing import tracing_summary
-from data.viewer import current_viewer
+from data.viewer import Viewer, current_viewer
 
 dash.register_page(__name__, path="/", title="PC-Covid", name="overview")
 
@@ -34,12 +38,20 @@ CHECKINS = "overview-checkins"
 DOSES = "overview-doses"
 FILTER = "overview-filter"
 SELECTION = "overview-selection"
+GRAPHS = (DAILY_CASES, TESTS, CHECKINS, DOSES)
 
 GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
-def _graph(graph_id: str) -> dmc.Paper:
-    return dmc.Paper(dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": "340px"}), withBorder=True, p="xs")
+def _graph(graph_id: str, figure) -> dmc.Paper:
+    return dmc.Paper(
+        dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG, style={"height": "340px"}), withBorder=True, p="xs"
+    )
+
+
+def _in_this_request(function):
+    """The function, run in another thread with this request's context (language cookie), when there is one."""
+    return flask.copy_current_request_context(function) if flask.has_request_context() else function
 
 
 def layout(**query: str) -> html.Div:
@@ -54,26 +66,34 @@ def layout(**query: str) -> html.Div:
         query.get("to"),
     )
     title = t("overview.title", lang) + (f" — {chosen.area['name']}" if chosen.area else "")
+    selection = {"area_code": chosen.area_code, "start": chosen.start, "end": chosen.end}
+    # The first view comes with the page (both halves computed at once), not from two callbacks after it: one
+    # round trip and one render fewer. The callbacks redraw on a new data version.
+    version = data_version()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        headline = pool.submit(_in_this_request(headline_outputs), lang, viewer, selection)
+        curves = pool.submit(_in_this_request(curve_outputs), lang, viewer, version, selection)
+        (weekly, status, totals, period), figures = headline.result(), curves.result()
     return html.Div(
         [
-            dcc.Store(id=SELECTION, data={"area_code": chosen.area_code, "start": chosen.start, "end": chosen.end}),
+            dcc.Store(id=SELECTION, data=selection),
             dmc.Group(
                 [dmc.Title(title, order=2), filter_bar(FILTER, chosen, viewer, lang)],
                 justify="space-between",
                 align="flex-end",
             ),
             *[dmc.Alert(n, color="yellow", mt="xs", className="filter-notice") for n in chosen.notices],
-            dmc.Text(id=PERIOD, c="dimmed", size="sm", mb="md", mt="xs"),
-            dmc.SimpleGrid(id=WEEKLY, cols={"base": 2, "sm": 3, "lg": 6}, spacing="md"),
-            dmc.SimpleGrid(id=STATUS, cols={"base": 1, "sm": 2, "lg": 3}, spacing="md", mt="md"),
+            dmc.Text(period, id=PERIOD, c="dimmed", size="sm", mb="md", mt="xs"),
+            dmc.SimpleGrid(weekly, id=WEEKLY, cols={"base": 2, "sm": 3, "lg": 6}, spacing="md"),
+            dmc.SimpleGrid(status, id=STATUS, cols={"base": 1, "sm": 2, "lg": 3}, spacing="md", mt="md"),
             dmc.SimpleGrid(
-                [_graph(DAILY_CASES), _graph(TESTS), _graph(CHECKINS), _graph(DOSES)],
+                [_graph(graph_id, figure) for graph_id, figure in zip(GRAPHS, figures, strict=True)],
                 cols={"base": 1, "lg": 2},
                 spacing="md",
                 mt="md",
             ),
             dmc.Title(t("overview.register"), order=4, mt="lg", mb="xs"),
-            dmc.SimpleGrid(id=TOTALS, cols={"base": 2, "sm": 4, "lg": 7}, spacing="sm"),
+            dmc.SimpleGrid(totals, id=TOTALS, cols={"base": 2, "sm": 4, "lg": 7}, spacing="sm"),
         ],
         className="page page-overview",
     )
@@ -85,10 +105,15 @@ def layout(**query: str) -> html.Div:
     Output(TOTALS, "children"),
     Output(PERIOD, "children"),
     Input(ids.DATA_VERSION, "data"),
-    Input(SELECTION, "data"),
+    State(SELECTION, "data"),
+    prevent_initial_call=True,
 )
 def show_headline_figures(_version: int, selection: dict) -> tuple[list, list, list, str]:
-    lang, viewer = current_language(), current_viewer()
+    return headline_outputs(current_language(), current_viewer(), selection)
+
+
+def headline_outputs(lang: str, viewer: Viewer, selection: dict) -> tuple[list, list, list, str]:
+    """The weekly, status and register cards and the period line, for the selection."""
     area_code = (selection or {}).get("area_code")
     totals = headline_figures(viewer, area_code)
     total_cards = [
@@ -161,11 +186,17 @@ def show_headline_figures(_version: int, selection: dict) -> tuple[list, list, l
     Output(CHECKINS, "figure"),
     Output(DOSES, "figure"),
     Input(ids.DATA_VERSION, "data"),
-    Input(SELECTION, "data"),
+    State(SELECTION, "data"),
+    prevent_initial_call=True,
 )
 def show_daily_curves(version: int, selection: dict):
-    lang, selection = current_language(), selection or {}
-    daily = daily_counts(current_viewer(), selection.get("area_code"))
+    return curve_outputs(current_language(), current_viewer(), version, selection)
+
+
+def curve_outputs(lang: str, viewer: Viewer, version: int, selection: dict) -> tuple:
+    """The four daily curves for the selection, zoomed to its period if it has one."""
+    selection = selection or {}
+    daily = daily_counts(viewer, selection.get("area_code"))
     figures = (
         daily_cases_figure(daily, lang, version, PROVISIONAL_DAYS),
         tests_positivity_figure(daily, lang, version, PROVISIONAL_DAYS),

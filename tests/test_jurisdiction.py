@@ -84,6 +84,10 @@ def test_callbacks_with_crafted_inputs_stay_inside(provincial_request) -> None:
         figures = overview.show_daily_curves(1, crafted)
         if people == "0":
             assert all(len(fig.data[0].x) == 0 for fig in figures)
+    # The overview's first view comes with its layout: a crafted URL naming Bắc Giang shows HCMC's own figures.
+    page = str(overview.layout(province=BAC_GIANG, district="213", ward="07210").to_plotly_json())
+    assert "Bắc Giang" not in page and "Bùi Văn Mạnh" not in page
+    assert "Không tìm thấy khu vực «24»" in page
     cards, _figure = area_page.show_area_figures(1, BAC_GIANG)
     assert figure(cards, "new_cases_7d") == "0" and figure(cards, "tests_7d") == "0"
     levels, cards = area_page.show_area_levels_and_cards(1, BAC_GIANG)
