@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 import dash
@@ -30,3 +31,8 @@ app.layout = shell_layout
 server = app.server
 endpoints.register(server)
 compression.enable(server)
+
+# Everything alive now lives as long as the process: keep the collector from walking it again and again (a trace
+# builds thousands of small dicts, and each full collection would otherwise traverse every module and class).
+gc.collect()
+gc.freeze()
