@@ -30,6 +30,7 @@ app = dash.Dash(
 app.layout = shell_layout
 server = app.server
 endpoints.register(server)
+endpoints.warm_boundaries()
 compression.enable(server)
 
 # Everything alive now lives as long as the process: keep the collector from walking it again and again (a trace
