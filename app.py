@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 
 import dash
 
@@ -32,6 +33,28 @@ server = app.server
 endpoints.register(server)
 endpoints.warm_boundaries()
 compression.enable(server)
+
+
+def warm_first_view(_version: int | None = None) -> threading.Thread:
+    """Computes the overview's first view for this deployment in the background, at start and after every commit,
+    so the data cache is filled for the new data version before the first visitor asks (a cold view costs about
+    0.7 s at the national scale, a warm one 0.1 s)."""
+    from pages import overview
+
+    def run() -> None:
+        try:
+            with server.test_request_context("/"):
+                overview.layout()
+        except Exception:
+            logging.getLogger(__name__).exception("warming the overview's first view failed")
+
+    thread = threading.Thread(target=run, name="pccovid-first-view-warm", daemon=True)
+    thread.start()
+    return thread
+
+
+runtime.store().writer.on_commit(warm_first_view)
+warm_first_view()
 
 # Everything alive now lives as long as the process: keep the collector from walking it again and again (a trace
 # builds thousands of small dicts, and each full collection would otherwise traverse every module and class).

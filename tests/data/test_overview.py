@@ -105,3 +105,15 @@ def test_map_rates_use_the_registered_population(seeded_runtime) -> None:
     assert rows["48"]["value"] is None  # nobody registered in Đà Nẵng: no rate, not zero
     scoped = area_measure("ward", "760", "new_cases_7d", "2021-07-24", Viewer("province", ("24",)))
     assert scoped == []
+
+
+def test_the_server_warms_the_first_view_for_the_current_version(seeded_runtime) -> None:
+    import app  # assembles the app on the runtime the fixture opened
+
+    cache = runtime.data_cache()
+    pattern = f"pccovid:{seeded_runtime.store_id}:cache:v{runtime.data_version()}:*"
+    for key in cache.client.keys(pattern):
+        cache.client.delete(key)
+    app.warm_first_view(runtime.data_version()).join(timeout=60)
+    warmed = {k.split(b":")[4] for k in cache.client.keys(pattern)}
+    assert {b"overview.headline_figures", b"overview.weekly_summary", b"overview.daily_counts"} <= warmed
