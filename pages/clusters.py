@@ -63,7 +63,6 @@ def layout(cluster: str | None = None, **_query: str) -> html.Div:
                                                 "fillColor": "#f8f9fa",
                                                 "fillOpacity": 1,
                                             },
-                                            interactive=False,
                                         ),
                                         # Above the boundaries, which arrive later and would cover them.
                                         dl.Pane(_markers(found), name="clusters", style={"zIndex": 450}),
@@ -73,7 +72,9 @@ def layout(cluster: str | None = None, **_query: str) -> html.Div:
                                     zoomSnap=0.25,
                                     trackViewport=False,
                                     attributionControl=False,
-                                    className="command-map",
+                                    # static-boundaries: the shapes are background, only the circles take clicks
+                                    # (dash-leaflet's GeoJSON makes every feature interactive).
+                                    className="command-map static-boundaries",
                                     style={"height": "520px"},
                                 ),
                                 dmc.Text(t("clusters.map_hint", lang), size="xs", c="dimmed", mt=4),
