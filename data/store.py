@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +50,10 @@ class Store:
         self._con.execute("SET GLOBAL enable_caching_operators = false")
         self._local = threading.local()
         self._apply_schema()
+        # Read cursors are spawned from a connection nobody runs queries on: DuckDB 2.0 refuses cursor() on a
+        # connection busy with another call ("connection is busy"), and the writer's may be busy for minutes.
+        self._cursor_factory = self._con.cursor()
+        self._cursor_lock = threading.Lock()
         self.writer = Writer(self._con)
 
     def _apply_schema(self) -> None:
@@ -72,7 +77,8 @@ class Store:
         """This thread's read cursor (DuckDB connections are not shared between threads)."""
         cur = getattr(self._local, "cursor", None)
         if cur is None:
-            cur = self._con.cursor()
+            with self._cursor_lock:
+                cur = self._cursor_factory.cursor()
             self._local.cursor = cur
         return cur
 
@@ -94,9 +100,21 @@ class Store:
     def data_version(self) -> int:
         return int(self.meta("data_version") or 0)
 
-    def close(self) -> None:
+    def close(self, wait_s: float = 30) -> None:
+        """Stops the writer and closes the store, waiting up to `wait_s` for readers still running a query
+        (DuckDB refuses to close a connection whose cursors are busy)."""
         self.writer.stop()
-        self._con.close()
+        deadline = time.monotonic() + wait_s
+        for connection in (self._cursor_factory, self._con):
+            while True:
+                try:
+                    with self._cursor_lock:  # not while a thread is being given its cursor
+                        connection.close()
+                    break
+                except duckdb.ResourceInUseException:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
 
 
 @contextmanager

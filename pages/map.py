@@ -179,20 +179,18 @@ def next_map_query(trigger: str | None, clicked: dict | None, measure: str | Non
     from urllib.parse import parse_qs
 
     current = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
-    selection = read_selection(
-        current_viewer(),
-        current_language(),
-        current.get("province"),
-        current.get("district"),
-        measure,
-        current.get("day"),
-    )
+    viewer, lang = current_viewer(), current_language()
+    place = (current.get("province"), current.get("district"))
+    selection = read_selection(viewer, lang, *place, measure, current.get("day"))
     if trigger == PROVINCES and clicked:
         return selection.query(province=clicked["properties"]["code"], district=None)
     if trigger == DISTRICTS and clicked:
         return selection.query(province=clicked["properties"]["province_code"], district=clicked["properties"]["code"])
     if trigger == MEASURE:
-        return selection.query()
+        # The measure list reports its value when it mounts: the measure already shown changes nothing (a new
+        # URL would draw the whole page again).
+        shown = read_selection(viewer, lang, *place, current.get("measure"), current.get("day"))
+        return None if shown.measure == selection.measure else selection.query()
     return None
 
 

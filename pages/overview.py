@@ -39,6 +39,8 @@ DOSES = "overview-doses"
 FILTER = "overview-filter"
 SELECTION = "overview-selection"
 GRAPHS = (DAILY_CASES, TESTS, CHECKINS, DOSES)
+# Long-lived threads (each keeps its read cursor) computing the curves while the request computes the headline.
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pccovid-overview")
 
 GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -70,10 +72,9 @@ def layout(**query: str) -> html.Div:
     # The first view comes with the page (both halves computed at once), not from two callbacks after it: one
     # round trip and one render fewer. The callbacks redraw on a new data version.
     version = data_version()
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        headline = pool.submit(_in_this_request(headline_outputs), lang, viewer, selection)
-        curves = pool.submit(_in_this_request(curve_outputs), lang, viewer, version, selection)
-        (weekly, status, totals, period), figures = headline.result(), curves.result()
+    curves = _POOL.submit(_in_this_request(curve_outputs), lang, viewer, version, selection)
+    weekly, status, totals, period = headline_outputs(lang, viewer, selection)
+    figures = curves.result()
     return html.Div(
         [
             dcc.Store(id=SELECTION, data=selection),
