@@ -38,8 +38,12 @@ def _source(dataset: Path, name: str) -> Path | None:
 
 
 def _last_day(dataset: Path) -> dt.date:
-    tests = ds.dataset(_source(dataset, "tests"))
-    latest = pc.max(tests.to_table(columns=["result_ts"]).column("result_ts")).as_py()
+    source = _source(dataset, "tests")
+    if source is None:
+        raise ValueError(f"{dataset}: no tests.parquet (nor tests/): the last day of the data comes from test results")
+    latest = pc.max(ds.dataset(source).to_table(columns=["result_ts"]).column("result_ts")).as_py()
+    if latest is None:
+        raise ValueError(f"{source}: no test results, so no last day to cut the days from")
     return latest.astimezone(VN).date()
 
 

@@ -53,3 +53,9 @@ def test_loading_the_days_in_order_gives_the_store_one_load_gives(seed_dir: Path
 def test_at_least_one_live_day(seed_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="live_days"):
         split_by_day(seed_dir, tmp_path / "none", live_days=0)
+
+
+def test_a_dataset_without_test_results_is_named(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="no tests.parquet"):
+        split_by_day(tmp_path / "empty", tmp_path / "out")
