@@ -1,0 +1,49 @@
+"""Component libraries that only a few pages use are fetched by the browser when a page first draws one of their
+components, not with every page.
+
+Dash puts every imported component library in every page, so a first visit to the overview used to evaluate
+AG Grid (1.3 MB) and Cytoscape (0.5 MB) although only the area, list and trace pages draw them. Here their main
+bundles are marked `dynamic` (Dash still serves them, fingerprinted, but leaves them out of the page), their
+URLs are written into the page as JSON, and `assets/lazy_libraries.js` stands in for each library: its
+components render a placeholder of the same size until the bundle has loaded, then the real component.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+
+import dash
+from dash.development.base_component import Component
+
+# Libraries drawn only by some pages; the shell (Mantine), charts (dcc, Plotly) and maps (Leaflet) stay eager.
+DEFERRED = ("dash_ag_grid", "dash_cytoscape")
+CONFIG_ID = "pccovid-lazy-libraries"
+
+
+def defer(app: dash.Dash, namespaces: tuple[str, ...] = DEFERRED) -> dict[str, dict[str, list[str]]]:
+    """Leaves the libraries' main bundles out of every page and tells the page where to fetch them; returns the
+    configuration written into the page ({namespace: {"scripts": [...], "components": [...]}})."""
+    libraries: dict[str, dict[str, list[str]]] = {}
+    for namespace in namespaces:
+        module = importlib.import_module(namespace)
+        scripts = [entry["url"] for entry in app.get_dist([namespace]) if entry["type"] == "_js_dist"]
+        if not scripts:
+            raise ValueError(f"{namespace}: no script to defer (is the library imported and registered?)")
+        for resource in module._js_dist:
+            if "async" not in resource:
+                resource["dynamic"] = True
+        components = sorted(
+            name
+            for name, value in vars(module).items()
+            if isinstance(value, type) and issubclass(value, Component) and value.__module__.startswith(namespace)
+        )
+        libraries[namespace] = {"scripts": scripts, "components": components}
+
+    tag = f'<script id="{CONFIG_ID}" type="application/json">{json.dumps(libraries)}</script>'
+
+    @dash.hooks.index()
+    def _write_config(index: str) -> str:
+        return index.replace("</head>", tag + "</head>", 1)
+
+    return libraries
