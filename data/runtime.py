@@ -7,6 +7,7 @@ import logging
 import threading
 from pathlib import Path
 
+import flask
 import redis
 
 from data import redis_server
@@ -57,7 +58,16 @@ def _version_key() -> str:
 
 
 def data_version() -> int:
-    """The current data version: from Redis (cheap), else from the store."""
+    """The current data version: from Redis (cheap), else from the store. A request reads it once, so every
+    figure of one page comes from the same version (a page asks for it once per cached data function)."""
+    if flask.has_request_context():
+        if "pccovid_data_version" not in flask.g:
+            flask.g.pccovid_data_version = _current_version()
+        return flask.g.pccovid_data_version
+    return _current_version()
+
+
+def _current_version() -> int:
     if _redis is not None:
         try:
             found = _redis.get(_version_key())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -93,8 +94,10 @@ class Store:
         found = self.cursor().execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
         return found[0][0] if found else None
 
-    @property
+    @functools.cached_property
     def store_id(self) -> str:
+        """Written once when the store is created; every cache key and Redis channel carries it, so it is read
+        once (a query on `meta` costs milliseconds under load, and a page asks for it dozens of times)."""
         return self.meta("store_id") or "unknown"
 
     def data_version(self) -> int:
