@@ -8,7 +8,7 @@ import threading
 
 import dash
 
-from components import compression, endpoints, lazy_libraries
+from components import compression, endpoints, page_scripts
 from components.shell import shell_layout
 from data import runtime
 from tracing import automatic
@@ -30,7 +30,8 @@ app = dash.Dash(
 )
 app.layout = shell_layout
 server = app.server
-lazy_libraries.defer(app)
+page_scripts.defer(app)
+page_scripts.drop_babel_polyfill()
 endpoints.register(server)
 endpoints.warm_boundaries()
 compression.enable(server)

@@ -1,11 +1,13 @@
-"""Component libraries that only a few pages use are fetched by the browser when a page first draws one of their
-components, not with every page.
+"""What every page makes the browser evaluate, kept to what the page draws.
 
-Dash puts every imported component library in every page, so a first visit to the overview used to evaluate
-AG Grid (1.3 MB) and Cytoscape (0.5 MB) although only the area, list and trace pages draw them. Here their main
-bundles are marked `dynamic` (Dash still serves them, fingerprinted, but leaves them out of the page), their
-URLs are written into the page as JSON, and `assets/lazy_libraries.js` stands in for each library: its
-components render a placeholder of the same size until the bundle has loaded, then the real component.
+- Dash puts every imported component library in every page, so a first visit to the overview used to evaluate
+  AG Grid (1.3 MB) and Cytoscape (0.5 MB) although only the area, list and trace pages draw them. `defer` marks
+  their main bundles `dynamic` (Dash still serves them, fingerprinted, but leaves them out of the page), writes
+  their URLs into the page as JSON, and `assets/lazy_libraries.js` stands in for each library: its components
+  render a placeholder of the same size until the bundle has loaded, then the real component.
+- Dash also sends Babel's polyfill (core-js 2 and regenerator, 99 KB) for browsers older than any that runs the
+  command centre. `drop_babel_polyfill` leaves it out; the one thing Dash's bundles take from it, the global
+  `regeneratorRuntime` of their lazy-loading helper, comes from `assets/vendor/regenerator-runtime` (25 KB).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import importlib
 import json
 
 import dash
+from dash import _dash_renderer
 from dash.development.base_component import Component
 
 # Libraries drawn only by some pages; the shell (Mantine), charts (dcc, Plotly) and maps (Leaflet) stay eager.
@@ -47,3 +50,11 @@ def defer(app: dash.Dash, namespaces: tuple[str, ...] = DEFERRED) -> dict[str, d
         return index.replace("</head>", tag + "</head>", 1)
 
     return libraries
+
+
+def drop_babel_polyfill() -> None:
+    """Leaves Babel's polyfill out of every page (Dash lists it first among React's dependencies)."""
+    for dependency in _dash_renderer._js_dist_dependencies:
+        for key in ("relative_package_path", "external_url"):
+            for mode, paths in dependency.get(key, {}).items():
+                dependency[key][mode] = [path for path in paths if "polyfill" not in path]
