@@ -131,14 +131,25 @@ def headline_outputs(lang: str, viewer: Viewer, selection: dict) -> tuple[list, 
     def change(metric: str, **kw) -> tuple[str, str]:
         return change_text(week[metric], week[f"{metric}_before"], lang, **kw)
 
+    # The latest day with data is still filling (late uploads, or simply today): a day's count so far against a
+    # whole day a week before would read as a fall. Its cards show the week-before figure instead of a change.
+    day_open = as_of == totals["last_day"]
+
+    def day_change(metric: str) -> tuple[str, str]:
+        return ("", "flat") if day_open else change(metric)
+
+    def day_note(metric: str) -> str | None:
+        return t("overview.day_open", lang, before=number(week[f"{metric}_before"], lang)) if day_open else None
+
     positivity = week["positivity_7d"]
     weekly_cards = [
         stat_card(
             "new_cases_today",
             number(week["new_cases_today"], lang),
             lang,
-            change=change("new_cases_today"),
+            change=day_change("new_cases_today"),
             up_is_bad=True,
+            note=day_note("new_cases_today"),
         ),
         stat_card(
             "new_cases_7d",
@@ -163,7 +174,13 @@ def headline_outputs(lang: str, viewer: Viewer, selection: dict) -> tuple[list, 
             ),
         ),
         stat_card("doses_7d", number(week["doses_7d"], lang), lang, change=change("doses_7d"), up_is_bad=False),
-        stat_card("checkins_today", number(week["checkins_today"], lang), lang, change=change("checkins_today")),
+        stat_card(
+            "checkins_today",
+            number(week["checkins_today"], lang),
+            lang,
+            change=day_change("checkins_today"),
+            note=day_note("checkins_today"),
+        ),
     ]
     status = status_today(viewer, as_of, area_code)
     status_cards = [

@@ -117,3 +117,26 @@ def test_the_server_warms_the_first_view_for_the_current_version(seeded_runtime)
     app.warm_first_view(runtime.data_version()).join(timeout=60)
     warmed = {k.split(b":")[4] for k in cache.client.keys(pattern)}
     assert {b"overview.headline_figures", b"overview.weekly_summary", b"overview.daily_counts"} <= warmed
+
+
+def _card_texts(cards: list, metric: str) -> str:
+    card = next(c for c in cards if c.to_plotly_json()["props"].get("data-metric") == metric)
+    return str(card.to_plotly_json())
+
+
+def test_the_latest_day_is_not_compared_with_a_whole_day(seeded_runtime) -> None:
+    """24/07 is the seed's latest day: its counts so far are shown beside the week before, with no arrow; a day
+    that later data has closed (the period ending 23/07) gets its change against 16/07."""
+    import app  # noqa: F401 - registers the pages
+    from pages import overview
+
+    with app.server.test_request_context("/"):
+        weekly, *_ = overview.headline_outputs("vi", NATIONAL, {"area_code": None})
+        for metric in ("new_cases_today", "checkins_today"):
+            text = _card_texts(weekly, metric)
+            assert "Ngày chưa hết · cùng ngày tuần trước: 0" in text and "▲" not in text and "▼" not in text
+        assert "so với tuần trước" in _card_texts(weekly, "new_cases_7d")  # the 7-day cards keep their change
+
+        weekly, *_ = overview.headline_outputs("en", NATIONAL, {"area_code": None, "end": "2021-07-23"})
+        text = _card_texts(weekly, "new_cases_today")
+        assert "Day not over" not in text and "▲ 1" in text  # one case on 23/07, none on 16/07
