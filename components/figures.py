@@ -21,13 +21,15 @@ PROVISIONAL_GREY = "rgba(134, 142, 150, 0.15)"
 
 def base_layout(lang: str, title: str, source: str) -> dict:
     return {
-        "title": {"text": title, "x": 0.01, "font": {"size": 16}},
+        # Title on the first line, legend on the second, both from the left: side by side they collided on the
+        # area page's narrow charts (the legend hid the title).
+        "title": {"text": title, "x": 0.01, "y": 0.98, "yanchor": "top", "font": {"size": 16}},
         "separators": plotly_separators(lang),
-        "margin": {"l": 55, "r": 20, "t": 50, "b": 70},
+        "margin": {"l": 55, "r": 20, "t": 72, "b": 70},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "font": {"family": "'Noto Sans', 'Segoe UI', Roboto, Arial, sans-serif"},
-        "legend": {"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
+        "legend": {"orientation": "h", "y": 1.02, "x": 0, "xanchor": "left", "yanchor": "bottom"},
         "hovermode": "x unified",
         "annotations": [
             {
@@ -64,7 +66,9 @@ def _mark_provisional(figure: go.Figure, frame: pd.DataFrame, provisional_days: 
         line_width=0,
         layer="below",
         annotation_text=t("chart.provisional", lang),
-        annotation_position="top left",
+        # right-aligned on the last day, the label runs back over the chart: left-aligned it ran past the data and
+        # Plotly's autorange stretched the axis months into the future to fit it on narrow charts
+        annotation_position="top right",
         annotation_font_size=10,
         annotation_font_color="#868e96",
     )

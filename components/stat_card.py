@@ -59,6 +59,18 @@ def stat_card(
     return dmc.Paper(children, withBorder=True, p="md", className="headline-card", **{"data-metric": metric})
 
 
+def day_card(metric: str, week: dict, lang: str, *, day_open: bool, up_is_bad: bool | None = None) -> dmc.Paper:
+    """A card of one day's count ("… today"). While the day is still filling (the latest day with data: late
+    uploads, or simply today) its count so far against a whole day a week before would read as a fall, so it shows
+    that day's figure instead of a change."""
+    now, before = week[metric], week[f"{metric}_before"]
+    if day_open:
+        return stat_card(
+            metric, number(now, lang), lang, note=t("overview.day_open", lang, before=number(before, lang))
+        )
+    return stat_card(metric, number(now, lang), lang, change=change_text(now, before, lang), up_is_bad=up_is_bad)
+
+
 def card_colours_card(green: int | None, yellow: int | None, red: int | None, lang: str) -> dmc.Paper:
     """People by personal card colour: one bar split green / yellow / red, with the counts."""
     total = (green or 0) + (yellow or 0) + (red or 0)

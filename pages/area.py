@@ -9,7 +9,7 @@ from dash import Input, Output, State, dcc, html
 from components import ids
 from components.figures import card_colours_figure, daily_cases_figure, level_history_figure
 from components.i18n import current_language, date, number, t
-from components.stat_card import change_text, stat_card
+from components.stat_card import change_text, day_card, stat_card
 from components.tables import grid, number_column
 from data.areas import CHILD_LEVEL, area
 from data.maps import area_measure, last_day
@@ -209,7 +209,7 @@ def show_area_figures(version: int, code: str):
         ),
         stat_card("tests_7d", number(week["tests_7d"], lang), lang, change=change("tests_7d")),
         stat_card("doses_7d", number(week["doses_7d"], lang), lang, change=change("doses_7d"), up_is_bad=False),
-        stat_card("checkins_today", number(week["checkins_today"], lang), lang, change=change("checkins_today")),
+        day_card("checkins_today", week, lang, day_open=True),  # `day` is the latest day with data
     ]
     return cards, daily_cases_figure(daily, lang, version, PROVISIONAL_DAYS)
 

@@ -20,7 +20,7 @@ from components.figures import (
     tests_positivity_figure,
 )
 from components.i18n import current_language, date, number, t
-from components.stat_card import card_colours_card, change_text, coverage_card, stat_card
+from components.stat_card import card_colours_card, change_text, coverage_card, day_card, stat_card
 from components.trace_graph import tracing_cards
 from data.cache import cached
 from data.overview import PROVISIONAL_DAYS, daily_counts, headline_figures, status_today, weekly_summary
@@ -131,26 +131,11 @@ def headline_outputs(lang: str, viewer: Viewer, selection: dict) -> tuple[list, 
     def change(metric: str, **kw) -> tuple[str, str]:
         return change_text(week[metric], week[f"{metric}_before"], lang, **kw)
 
-    # The latest day with data is still filling (late uploads, or simply today): a day's count so far against a
-    # whole day a week before would read as a fall. Its cards show the week-before figure instead of a change.
-    day_open = as_of == totals["last_day"]
-
-    def day_change(metric: str) -> tuple[str, str]:
-        return ("", "flat") if day_open else change(metric)
-
-    def day_note(metric: str) -> str | None:
-        return t("overview.day_open", lang, before=number(week[f"{metric}_before"], lang)) if day_open else None
+    day_open = as_of == totals["last_day"]  # a period ending earlier has only whole days
 
     positivity = week["positivity_7d"]
     weekly_cards = [
-        stat_card(
-            "new_cases_today",
-            number(week["new_cases_today"], lang),
-            lang,
-            change=day_change("new_cases_today"),
-            up_is_bad=True,
-            note=day_note("new_cases_today"),
-        ),
+        day_card("new_cases_today", week, lang, day_open=day_open, up_is_bad=True),
         stat_card(
             "new_cases_7d",
             number(week["new_cases_7d"], lang),
@@ -174,13 +159,7 @@ def headline_outputs(lang: str, viewer: Viewer, selection: dict) -> tuple[list, 
             ),
         ),
         stat_card("doses_7d", number(week["doses_7d"], lang), lang, change=change("doses_7d"), up_is_bad=False),
-        stat_card(
-            "checkins_today",
-            number(week["checkins_today"], lang),
-            lang,
-            change=day_change("checkins_today"),
-            note=day_note("checkins_today"),
-        ),
+        day_card("checkins_today", week, lang, day_open=day_open),
     ]
     status = status_today(viewer, as_of, area_code)
     status_cards = [
