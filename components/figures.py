@@ -46,6 +46,12 @@ def base_layout(lang: str, title: str, source: str) -> dict:
     }
 
 
+def _whole_number_ticks(figure: go.Figure, peak: float | None, **selector) -> None:
+    """Counts below 5 get a tick per whole number; Plotly would step by 0.2 and print 0, 0, 0, 1, 1, 1."""
+    if peak is None or pd.isna(peak) or peak < 5:
+        figure.update_yaxes(dtick=1, **selector)
+
+
 def _frame(daily: pa.Table, column: str) -> pd.DataFrame:
     frame = daily.select(["day", column]).to_pandas()
     frame["day"] = pd.to_datetime(frame["day"])
@@ -104,8 +110,7 @@ def daily_series_figure(
     figure.update_layout(**base_layout(lang, t(title_key, lang), t("chart.source", lang, version=version)))
     figure.update_xaxes(tickformat="%d/%m", showgrid=False, title=None, hoverformat="%d/%m/%Y")
     figure.update_yaxes(gridcolor="#eceff1", rangemode="tozero", tickformat=",d")
-    if frame[column].max() < 5:  # small counts: whole-number ticks, never 0, 0, 1, 1
-        figure.update_yaxes(dtick=1)
+    _whole_number_ticks(figure, frame[column].max())
     _mark_provisional(figure, frame, provisional_days, lang)
     return figure
 
@@ -155,6 +160,7 @@ def tests_positivity_figure(daily: pa.Table, lang: str, version: int, provisiona
     )
     figure.update_xaxes(tickformat="%d/%m", showgrid=False, hoverformat="%d/%m/%Y")
     figure.update_yaxes(gridcolor="#eceff1", rangemode="tozero", tickformat=",d", secondary_y=False)
+    _whole_number_ticks(figure, frame["tests"].max(), secondary_y=False)
     small = frame["positivity"].max() < 0.1 if frame["positivity"].notna().any() else True
     figure.update_yaxes(tickformat=".1%" if small else ".0%", rangemode="tozero", showgrid=False, secondary_y=True)
     _mark_provisional(figure, frame, provisional_days, lang)
@@ -194,6 +200,7 @@ def wall_cases_figure(daily: pa.Table, lang: str, version: int) -> go.Figure:
     )
     figure.update_xaxes(tickformat="%d/%m", showgrid=False)
     figure.update_yaxes(gridcolor="rgba(255,255,255,0.15)", rangemode="tozero", tickformat=",d")
+    _whole_number_ticks(figure, frame["new_cases"].max())
     return figure
 
 
@@ -252,4 +259,6 @@ def card_colours_figure(cards: pa.Table, lang: str, version: int) -> go.Figure:
     figure.update_layout(**base_layout(lang, t("chart.card_colours", lang), t("chart.source", lang, version=version)))
     figure.update_xaxes(tickformat="%d/%m", showgrid=False, hoverformat="%d/%m/%Y")
     figure.update_yaxes(gridcolor="#eceff1", tickformat=",d", rangemode="tozero")
+    if not frame.empty:
+        _whole_number_ticks(figure, (frame["green"] + frame["yellow"] + frame["red"]).max())
     return figure
