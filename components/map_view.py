@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -153,3 +155,35 @@ def legend(measure: str, lang: str) -> dmc.Paper:
         p="xs",
         className="map-legend",
     )
+
+
+def measure_csv(rows: list[dict], selection: MapSelection, lang: str) -> str:
+    """Every area the map shows, with the measure and its inputs, as CSV: machine-readable numbers (a dot for
+    decimals), headings in the user's language, and a byte-order mark so Excel reads the diacritics."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            t("map.csv.code", lang),
+            t("map.csv.name", lang),
+            t(f"measure.{selection.measure}", lang),
+            t("map.csv.population", lang),
+            t("map.csv.new_cases_7d", lang),
+            t("map.csv.new_cases_prev_7d", lang),
+            t("map.csv.day", lang),
+        ]
+    )
+    for row in sorted(rows, key=lambda r: r["code"]):
+        value = row["value"]
+        writer.writerow(
+            [
+                row["code"],
+                row["name"],
+                "" if value is None else round(value, 4),
+                row["population"],
+                row["new_cases_7d"],
+                row["new_cases_prev_7d"],
+                selection.day,
+            ]
+        )
+    return "\ufeff" + out.getvalue()

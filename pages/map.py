@@ -11,7 +11,7 @@ from dash_extensions.javascript import Namespace
 from components import ids
 from components.endpoints import geometry_url
 from components.i18n import current_language, date, t
-from components.map_view import MapSelection, hideout, legend, read_selection, ward_points
+from components.map_view import MapSelection, hideout, legend, measure_csv, read_selection, ward_points
 from components.measures import STYLES, format_measure
 from data.areas import bounds
 from data.maps import area_measure
@@ -26,6 +26,8 @@ MEASURE = "map-measure"
 DAY = "map-day"
 INFO = "map-info"
 RANKING = "map-ranking"
+EXPORT = "map-export"
+DOWNLOAD = "map-download"
 
 ns = Namespace("pccovid", "map")
 
@@ -145,7 +147,14 @@ def _ranking(rows: list[dict], selection: MapSelection, lang: str) -> dmc.Paper:
     ] or [html.Tr(html.Td(t("map.none", lang), colSpan=2))]
     return dmc.Paper(
         [
-            dmc.Text(t("map.ranking", lang), fw=600),
+            dmc.Group(
+                [
+                    dmc.Text(t("map.ranking", lang), fw=600),
+                    dmc.Button(t("map.export_csv", lang), id=EXPORT, variant="light", size="xs"),
+                ],
+                justify="space-between",
+            ),
+            dcc.Download(id=DOWNLOAD),
             dmc.Text(
                 t(f"measure.{selection.measure}", lang) + " · " + date(selection.day, lang),
                 size="xs",
@@ -192,6 +201,27 @@ def next_map_query(trigger: str | None, clicked: dict | None, measure: str | Non
         shown = read_selection(viewer, lang, *place, current.get("measure"), current.get("day"))
         return None if shown.measure == selection.measure else selection.query()
     return None
+
+
+@dash.callback(Output(DOWNLOAD, "data"), Input(EXPORT, "n_clicks"), State(ids.URL, "search"), prevent_initial_call=True)
+def export_map_csv(_clicks: int, search: str | None) -> dict:
+    """Every area of the view as CSV, read again from the URL inside the viewer's jurisdiction."""
+    from urllib.parse import parse_qs
+
+    current = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    lang, viewer = current_language(), current_viewer()
+    selection = read_selection(
+        viewer, lang, current.get("province"), current.get("district"), current.get("measure"), current.get("day")
+    )
+    rows = (
+        area_measure(selection.level, selection.parent_code, selection.measure, selection.day, viewer)
+        if selection.day
+        else []
+    )
+    place = selection.parent_code or "vn"
+    return dcc.send_string(
+        measure_csv(rows, selection, lang), f"pccovid-{selection.measure}-{place}-{selection.day}.csv"
+    )
 
 
 clientside_callback(

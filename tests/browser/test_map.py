@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -41,6 +42,12 @@ def test_map_drills_from_country_to_province_to_district(
     expect(page.locator(".mantine-Breadcrumbs-root")).to_contain_text("Hồ Chí Minh")
     expect(page.locator(".ranking-row").first).to_contain_text("Quận 1")
     screenshot(page, "map-province-79")
+    with page.expect_download() as download:  # the view as CSV: every district of the city, not only the top 12
+        page.get_by_role("button", name="Tải CSV").click()
+    assert download.value.suggested_filename == "pccovid-new_cases_7d_per_100k-79-2021-07-24.csv"
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "Mã,Tên,Ca mới 7 ngày trên 100.000 dân,Dân số đăng ký,Ca mới 7 ngày,Ca mới 7 ngày trước đó,Ngày"
+    assert len(lines) == 1 + 22 and any(line.startswith("760,Quận 1,") for line in lines)
 
     page.goto(live_server + "/map?province=79&district=760")
     expect(page.locator(".mantine-Breadcrumbs-root")).to_contain_text("Quận 1")
