@@ -72,7 +72,7 @@
     Object.defineProperty(window, namespace, {
       configurable: true,
       get: function () { return facade; },
-      set: function (module) { real = module; },
+      set: function (module) { if (module !== facade) { real = module; } },  // never itself: `in` would recurse
     });
   });
 })();

@@ -4,7 +4,8 @@
   AG Grid (1.3 MB) and Cytoscape (0.5 MB) although only the area, list and trace pages draw them. `defer` marks
   their main bundles `dynamic` (Dash still serves them, fingerprinted, but leaves them out of the page), writes
   their URLs into the page as JSON, and `assets/lazy_libraries.js` stands in for each library: its components
-  render a placeholder of the same size until the bundle has loaded, then the real component.
+  render a placeholder of the same size until the bundle has loaded, then the real component. The bundles are
+  prefetched (downloaded at idle priority, not evaluated), so moving on to such a page costs only evaluation.
 - Dash also sends Babel's polyfill (core-js 2 and regenerator, 99 KB) for browsers older than any that runs the
   command centre. `drop_babel_polyfill` leaves it out; the one thing Dash's bundles take from it, the global
   `regeneratorRuntime` of their lazy-loading helper, comes from `assets/vendor/regenerator-runtime` (25 KB).
@@ -44,6 +45,10 @@ def defer(app: dash.Dash, namespaces: tuple[str, ...] = DEFERRED) -> dict[str, d
         libraries[namespace] = {"scripts": scripts, "components": components}
 
     tag = f'<script id="{CONFIG_ID}" type="application/json">{json.dumps(libraries)}</script>'
+    # Fetched into the cache at idle priority, not evaluated: a later page with a table or a graph only evaluates.
+    tag += "".join(
+        f'<link rel="prefetch" href="{url}" as="script">' for spec in libraries.values() for url in spec["scripts"]
+    )
 
     @dash.hooks.index()
     def _write_config(index: str) -> str:
