@@ -19,6 +19,12 @@ AVERAGE_DARK = "#343a40"
 PROVISIONAL_GREY = "rgba(134, 142, 150, 0.15)"
 
 
+def graph_config(lang: str) -> dict:
+    """A chart's settings: the mode bar in the user's language (assets/vendor/plotly/plotly-locale-vi.js), its
+    camera button saving a PNG at twice the screen's size for slides and print."""
+    return {"displaylogo": False, "locale": lang, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
 def base_layout(lang: str, title: str, source: str) -> dict:
     return {
         # Title on the first line, legend on the second, both from the left: side by side they collided on the

@@ -7,7 +7,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, dcc, html
 
 from components import ids
-from components.figures import card_colours_figure, daily_cases_figure, level_history_figure
+from components.figures import card_colours_figure, daily_cases_figure, graph_config, level_history_figure
 from components.i18n import current_language, date, number, t
 from components.stat_card import change_text, day_card, stat_card
 from components.tables import grid, number_column
@@ -27,7 +27,6 @@ EXPORT = "area-export"
 LEVELS = "area-levels"
 CARDS = "area-cards"
 LEVEL_TABLE = "area-level-table"
-GRAPH = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
 def layout(code: str | None = None, **_query: str) -> html.Div:
@@ -123,9 +122,21 @@ def layout(code: str | None = None, **_query: str) -> html.Div:
             dmc.SimpleGrid(id=FIGURES, cols={"base": 2, "sm": 3, "lg": 5}, spacing="md"),
             dmc.SimpleGrid(
                 [
-                    dmc.Paper(dcc.Graph(id=CURVE, config=GRAPH, style={"height": "320px"}), withBorder=True, p="xs"),
-                    dmc.Paper(dcc.Graph(id=LEVELS, config=GRAPH, style={"height": "320px"}), withBorder=True, p="xs"),
-                    dmc.Paper(dcc.Graph(id=CARDS, config=GRAPH, style={"height": "320px"}), withBorder=True, p="xs"),
+                    dmc.Paper(
+                        dcc.Graph(id=CURVE, config=graph_config(lang), style={"height": "320px"}),
+                        withBorder=True,
+                        p="xs",
+                    ),
+                    dmc.Paper(
+                        dcc.Graph(id=LEVELS, config=graph_config(lang), style={"height": "320px"}),
+                        withBorder=True,
+                        p="xs",
+                    ),
+                    dmc.Paper(
+                        dcc.Graph(id=CARDS, config=graph_config(lang), style={"height": "320px"}),
+                        withBorder=True,
+                        p="xs",
+                    ),
                 ],
                 cols={"base": 1, "lg": 3},
                 mt="md",

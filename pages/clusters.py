@@ -11,6 +11,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from components import ids
 from components.endpoints import geometry_url
+from components.figures import graph_config
 from components.i18n import current_language, t
 from components.tables import grid
 from components.trace_graph import (
@@ -165,7 +166,7 @@ def show_cluster(cluster_id: int | None, _version: int):
         [
             dmc.GridCol(
                 dmc.Paper(
-                    dcc.Graph(figure=cluster_growth_figure(found, lang), config={"displaylogo": False}),
+                    dcc.Graph(figure=cluster_growth_figure(found, lang), config=graph_config(lang)),
                     withBorder=True,
                     p="xs",
                 ),

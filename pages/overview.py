@@ -17,6 +17,7 @@ from components.figures import (
     DOSE_GREEN,
     daily_cases_figure,
     daily_series_figure,
+    graph_config,
     tests_positivity_figure,
 )
 from components.i18n import current_language, date, number, t
@@ -44,12 +45,12 @@ GRAPHS = (DAILY_CASES, TESTS, CHECKINS, DOSES)
 # Long-lived threads (each keeps its read cursor) computing the curves while the request computes the headline.
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pccovid-overview")
 
-GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
-
-def _graph(graph_id: str, figure) -> dmc.Paper:
+def _graph(graph_id: str, figure, lang: str) -> dmc.Paper:
     return dmc.Paper(
-        dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG, style={"height": "340px"}), withBorder=True, p="xs"
+        dcc.Graph(id=graph_id, figure=figure, config=graph_config(lang), style={"height": "340px"}),
+        withBorder=True,
+        p="xs",
     )
 
 
@@ -90,7 +91,7 @@ def layout(**query: str) -> html.Div:
             dmc.SimpleGrid(weekly, id=WEEKLY, cols={"base": 2, "sm": 3, "lg": 6}, spacing="md"),
             dmc.SimpleGrid(status, id=STATUS, cols={"base": 1, "sm": 2, "lg": 3}, spacing="md", mt="md"),
             dmc.SimpleGrid(
-                [_graph(graph_id, figure) for graph_id, figure in zip(GRAPHS, figures, strict=True)],
+                [_graph(graph_id, figure, lang) for graph_id, figure in zip(GRAPHS, figures, strict=True)],
                 cols={"base": 1, "lg": 2},
                 spacing="md",
                 mt="md",
