@@ -38,13 +38,15 @@ def test_language_switch_to_english_and_back(live_server: str, page: Page, conso
     expect(page.get_by_text("Tổng quan tình hình dịch")).to_be_visible()
     page.locator(".js-plotly-plot").first.hover()  # the mode bar, with its save button, in the reader's language
     expect(page.locator(".modebar-btn[data-title='Tải biểu đồ (PNG)']").first).to_be_attached()
+    page.mouse.move(0, 0)
+    page.evaluate("window.scrollTo(0, 0)")
     page.get_by_text("English", exact=True).click()
     expect(page.get_by_text("Epidemic overview")).to_be_visible()
     expect(page.get_by_text("Data from 01/07/2021 to 24/07/2021")).to_be_visible()
     expect(page.locator("[data-metric=cases] .figure")).to_have_text("3")
+    screenshot(page, "overview-en")
     page.locator(".js-plotly-plot").first.hover()
     expect(page.locator(".modebar-btn[data-title='Download plot as a PNG']").first).to_be_attached()
-    screenshot(page, "overview-en")
     page.get_by_text("Tiếng Việt", exact=True).click()
     expect(page.get_by_text("Tổng quan tình hình dịch")).to_be_visible()
     assert console_errors == []
