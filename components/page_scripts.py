@@ -1,15 +1,4 @@
-"""What every page makes the browser evaluate, kept to what the page draws.
-
-- Dash puts every imported component library in every page, so a first visit to the overview used to evaluate
-  AG Grid (1.3 MB) and Cytoscape (0.5 MB) although only the area, list and trace pages draw them. `defer` marks
-  their main bundles `dynamic` (Dash still serves them, fingerprinted, but leaves them out of the page), writes
-  their URLs into the page as JSON, and `assets/lazy_libraries.js` stands in for each library: its components
-  render a placeholder of the same size until the bundle has loaded, then the real component. The bundles are
-  prefetched (downloaded at idle priority, not evaluated), so moving on to such a page costs only evaluation.
-- Dash also sends Babel's polyfill (core-js 2 and regenerator, 99 KB) for browsers older than any that runs the
-  command centre. `drop_babel_polyfill` leaves it out; the one thing Dash's bundles take from it, the global
-  `regeneratorRuntime` of their lazy-loading helper, comes from `assets/vendor/regenerator-runtime` (25 KB).
-"""
+"""The scripts every page makes the browser evaluate, kept to what the page draws."""
 
 from __future__ import annotations
 
@@ -27,7 +16,14 @@ CONFIG_ID = "pccovid-lazy-libraries"
 
 def defer(app: dash.Dash, namespaces: tuple[str, ...] = DEFERRED) -> dict[str, dict[str, list[str]]]:
     """Leaves the libraries' main bundles out of every page and tells the page where to fetch them; returns the
-    configuration written into the page ({namespace: {"scripts": [...], "components": [...]}})."""
+    configuration written into the page ({namespace: {"scripts": [...], "components": [...]}}).
+
+    Dash puts every imported component library in every page, so a first visit to the overview used to evaluate
+    AG Grid (1.3 MB) and Cytoscape (0.5 MB) although only the area, list and trace pages draw them. Their main
+    bundles are marked `dynamic` (Dash still serves them, fingerprinted, but leaves them out of the page), and
+    `assets/lazy_libraries.js` stands in for each library: its components render a placeholder of the same size
+    until the bundle has loaded, then the real component. The bundles are prefetched (downloaded at idle
+    priority, not evaluated), so moving on to such a page costs only evaluation."""
     libraries: dict[str, dict[str, list[str]]] = {}
     for namespace in namespaces:
         module = importlib.import_module(namespace)
@@ -58,7 +54,10 @@ def defer(app: dash.Dash, namespaces: tuple[str, ...] = DEFERRED) -> dict[str, d
 
 
 def drop_babel_polyfill() -> None:
-    """Leaves Babel's polyfill out of every page (Dash lists it first among React's dependencies)."""
+    """Leaves Babel's polyfill (core-js 2 and regenerator, 99 KB, for browsers older than any that runs the
+    command centre) out of every page; Dash lists it first among React's dependencies. The one thing Dash's
+    bundles take from it, the global `regeneratorRuntime` of their lazy-loading helper, comes from
+    `assets/vendor/regenerator-runtime` (25 KB)."""
     for dependency in _dash_renderer._js_dist_dependencies:
         for key in ("relative_package_path", "external_url"):
             for mode, paths in dependency.get(key, {}).items():
