@@ -54,6 +54,11 @@ GRAPH_STYLESHEET = [
             "font-size": 10,
             "text-valign": "bottom",
             "text-margin-y": 4,
+            # a light box behind each name: on a small graph the names met the edges and each other
+            "text-background-color": "#ffffff",
+            "text-background-opacity": 0.85,
+            "text-background-padding": "2px",
+            "text-background-shape": "roundrectangle",
             "width": 22,
             "height": 22,
             "background-color": "#adb5bd",
@@ -159,7 +164,8 @@ def points_timeline(points: list[dict], case: dict, lang: str) -> go.Figure:
             )
         )
     layout = base_layout(lang, t("trace.timeline_title", lang), t("trace.source", lang))
-    layout.update(hovermode="closest", showlegend=False, margin={"l": 180, "r": 20, "t": 50, "b": 70})
+    # two-line time ticks (day, then hour) need room under them for the source line
+    layout.update(hovermode="closest", showlegend=False, margin={"l": 180, "r": 20, "t": 72, "b": 95})
     figure.update_layout(**layout)
     figure.update_xaxes(
         type="date",

@@ -95,9 +95,11 @@ def layout(case_id: str | None = None, **_query: str) -> html.Div:
                                     id=GRAPH,
                                     elements=graph_elements(case, f1, lang, {c["through"] for c in f2}),
                                     stylesheet=GRAPH_STYLESHEET,
-                                    layout={"name": "concentric", "animate": False, "minNodeSpacing": 30},
+                                    layout={"name": "concentric", "animate": False, "minNodeSpacing": 50},
                                     style={"width": "100%", "height": "440px"},
                                     userZoomingEnabled=True,
+                                    maxZoom=1.4,  # a case with few contacts is not blown up to giant names
+                                    minZoom=0.2,
                                 ),
                             ],
                             withBorder=True,
