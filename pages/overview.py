@@ -189,8 +189,11 @@ def headline_outputs(lang: str, viewer: Viewer, selection: dict) -> tuple[list, 
     State(SELECTION, "data"),
     prevent_initial_call=True,
 )
-def show_daily_curves(version: int, selection: dict):
-    return tuple(curve_figures(current_language(), current_viewer(), version, selection))
+def show_daily_curves(_version: int, selection: dict | None):
+    # The version and the selection come from the browser: the caption names the server's version, and only the
+    # selection's known keys reach the cache key (a forged store cannot mint cache entries at will).
+    selection = {key: (selection or {}).get(key) for key in ("area_code", "start", "end")}
+    return tuple(curve_figures(current_language(), current_viewer(), data_version(), selection))
 
 
 @cached("overview")
