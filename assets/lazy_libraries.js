@@ -31,6 +31,15 @@
         if (!Real) { throw new Error("component " + type + " missing from its library"); }
         STATICS.forEach(function (key) { if (key in Real) { Component[key] = Real[key]; } });
         return { default: Real };
+      }).catch(function (error) {
+        // Said where the component would be, in both languages, instead of an empty box.
+        console.warn(error);
+        return {
+          default: function Unavailable() {
+            return React.createElement("div", { className: "lazy-library-error", role: "alert" },
+              "Không tải được thành phần này; xin tải lại trang. · This part could not be loaded; please reload.");
+          },
+        };
       });
     });
     function Component(props) {

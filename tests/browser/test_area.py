@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -37,3 +39,11 @@ def test_unknown_or_forged_area_codes_get_a_clear_page(live_server: str, page: P
         page.goto(f"{live_server}/area/{code}")
         expect(page.get_by_text("Không tìm thấy khu vực")).to_be_visible()
     assert console_errors == []
+
+
+def test_a_table_whose_library_cannot_load_says_so(live_server: str, page: Page) -> None:
+    """AG Grid is fetched on first use: when the fetch fails, the page says so where the table would be."""
+    page.route(re.compile(r".*/dash_ag_grid/.*\.js.*"), lambda route: route.abort())
+    page.goto(live_server + "/area/79")
+    expect(page.get_by_role("alert").filter(has_text="Không tải được thành phần này")).to_have_count(2)
+    expect(page.get_by_text("Thành phố Hồ Chí Minh").first).to_be_visible()  # the rest of the page is drawn
