@@ -153,7 +153,11 @@ def browser_side(db: Path, warmup: float) -> None:
                     "--disable-background-networking",
                 ],
             )
-            ready = {"/": ".js-plotly-plot .bars path", "/map": ".command-map path.leaflet-interactive"}
+            ready = {
+                "/": ".js-plotly-plot .bars path",
+                "/map": ".command-map path.leaflet-interactive",
+                "/area/79": "#area-children .ag-row",  # AG Grid fetched on first use (components/page_scripts.py)
+            }
 
             def load(page, path: str) -> float:
                 started = time.perf_counter()
