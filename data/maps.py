@@ -37,6 +37,13 @@ def last_day(viewer: Viewer) -> str | None:
 
 
 @cached("map")
+def day_range(viewer: Viewer) -> list[str | None]:
+    """[first, last]: the days with data inside the jurisdiction (ISO dates), the days the map can show."""
+    row = store().query("map/day_range", **viewer.params).to_pylist()[0]
+    return [d.isoformat() if d else None for d in (row["first_day"], row["last_day"])]
+
+
+@cached("map")
 def area_measure(level: str, parent_code: str | None, measure: str, day: str, viewer: Viewer) -> list[dict]:
     """One row per area of `level` under `parent_code`: code, names, centroid, registered people, cases in 7 days
     (and the 7 before), and `value`, the measure on `day` (None where it cannot be computed)."""

@@ -14,7 +14,7 @@ from components.i18n import current_language, date, t
 from components.map_view import MapSelection, hideout, legend, measure_csv, read_selection, ward_points
 from components.measures import STYLES, format_measure
 from data.areas import bounds
-from data.maps import area_measure
+from data.maps import area_measure, day_range
 from data.viewer import current_viewer
 
 dash.register_page(__name__, path="/map", title="Bản đồ — PC-Covid", name="map")
@@ -47,6 +47,7 @@ def layout(
         else []
     )
     focus = selection.district or selection.province
+    first_day, latest_day = day_range(viewer)
     return html.Div(
         [
             dmc.Group(
@@ -62,8 +63,14 @@ def layout(
                                 allowDeselect=False,
                                 w=300,
                             ),
-                            dmc.TextInput(
-                                id=DAY, label=t("map.day", lang), value=date(selection.day, lang), readOnly=True, w=130
+                            dmc.DatePickerInput(
+                                id=DAY,
+                                label=t("map.day", lang),
+                                value=selection.day,
+                                minDate=first_day,
+                                maxDate=latest_day,
+                                valueFormat="DD/MM/YYYY",
+                                w=150,
                             ),
                         ],
                         align="flex-end",
@@ -174,22 +181,29 @@ def _ranking(rows: list[dict], selection: MapSelection, lang: str) -> dmc.Paper:
     Input(DISTRICTS, "clickData"),
     Input(WARDS, "clickData"),
     Input(MEASURE, "value"),
+    Input(DAY, "value"),
     State(ids.URL, "search"),
     prevent_initial_call=True,
 )
-def open_selected_area(province_click, district_click, ward_click, measure, search):
-    """A click drills down (province → its districts → its wards); a new measure keeps the place."""
+def open_selected_area(province_click, district_click, ward_click, measure, day, search):
+    """A click drills down (province → its districts → its wards); a new measure or day keeps the place."""
     clicks = {PROVINCES: province_click, DISTRICTS: district_click, WARDS: ward_click}
-    return next_map_query(ctx.triggered_id, clicks.get(ctx.triggered_id), measure, search) or dash.no_update
+    return next_map_query(ctx.triggered_id, clicks.get(ctx.triggered_id), measure, search, day) or dash.no_update
 
 
-def next_map_query(trigger: str | None, clicked: dict | None, measure: str | None, search: str | None) -> str | None:
-    """The URL query after a click on a layer or a new measure; None when nothing changes."""
+def next_map_query(
+    trigger: str | None, clicked: dict | None, measure: str | None, search: str | None, day: str | None = None
+) -> str | None:
+    """The URL query after a click on a layer, a new measure or a new day; None when nothing changes."""
     from urllib.parse import parse_qs
 
     current = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
     viewer, lang = current_viewer(), current_language()
     place = (current.get("province"), current.get("district"))
+    if trigger == DAY:
+        shown = read_selection(viewer, lang, *place, current.get("measure"), current.get("day"))
+        chosen = read_selection(viewer, lang, *place, current.get("measure"), (day or "")[:10] or None)
+        return None if chosen.day == shown.day else chosen.query()
     selection = read_selection(viewer, lang, *place, measure, current.get("day"))
     if trigger == PROVINCES and clicked:
         return selection.query(province=clicked["properties"]["code"], district=None)

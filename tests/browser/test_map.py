@@ -61,3 +61,19 @@ def test_map_refuses_crafted_selections_politely(live_server: str, page: Page, c
     expect(page.locator(".map-notice")).to_have_count(3)
     expect(page.locator(".ranking-row").first).to_contain_text("Bắc Giang")
     assert console_errors == []
+
+
+def test_the_day_picker_redraws_the_map_for_another_day(
+    live_server: str, page: Page, console_errors: list[str]
+) -> None:
+    page.goto(live_server + "/map?province=24")
+    expect(page.locator(".ranking-row").first).to_contain_text("Bắc Giang")  # the city: two cases, 21 and 22/07
+    page.get_by_role("button", name="Ngày").click()
+    days = page.locator(".mantine-DatePickerInput-day:not([data-outside])")
+    expect(days.filter(has_text="25")).to_be_disabled()  # no data after 24/07
+    days.filter(has_text=re.compile(r"^20$")).click()  # before either case: nothing to rank
+    expect(page).to_have_url(re.compile(r"/map\?province=24&measure=new_cases_7d_per_100k&day=2021-07-20$"))
+    expect(page.get_by_role("button", name="Ngày")).to_have_text("20/07/2021")
+    expect(page.locator(".ranking")).to_contain_text("Không có ca nào")
+    screenshot(page, "map-day-20-07")
+    assert console_errors == []

@@ -29,3 +29,26 @@ def test_a_new_measure_keeps_the_place(map_page) -> None:
 def test_a_click_drills_down(map_page) -> None:
     query = map_page.next_map_query(map_page.PROVINCES, {"properties": {"code": "79"}}, DEFAULT_MEASURE, "")
     assert query is not None and "province=79" in query
+
+
+def test_a_new_day_keeps_the_place_and_measure(map_page) -> None:
+    search = "?province=79&measure=level"
+    assert map_page.next_map_query(map_page.DAY, None, "level", search, "2021-07-24") is None  # shown already
+    query = map_page.next_map_query(map_page.DAY, None, "level", search, "2021-07-20")
+    assert query == "?province=79&measure=level&day=2021-07-20"
+    # what the picker may send: a time after the date is read as the date; a forged value changes nothing
+    assert map_page.next_map_query(map_page.DAY, None, "level", search, "2021-07-20 00:00:00") == query
+    assert map_page.next_map_query(map_page.DAY, None, "level", search, "2021-07-2x") is None
+
+
+def test_the_day_picker_offers_the_days_with_data(map_page) -> None:
+    picker = next(c for c in _walk(map_page.layout(province="79")) if getattr(c, "id", None) == map_page.DAY)
+    assert (picker.value, picker.minDate, picker.maxDate) == ("2021-07-24", "2021-07-01", "2021-07-24")
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children] if children is not None else []:
+        if hasattr(child, "to_plotly_json"):
+            yield from _walk(child)
