@@ -73,20 +73,13 @@ def cluster_truth(store: Store) -> pa.Table:
 
 # What the tracer pages read: stored traces and clusters, always through the viewer's jurisdiction.
 
-_schema_ready: set[int] = set()
-
 
 def _reader() -> Store:
-    """The process's store, with tracing's tables created (idempotent) the first time."""
+    """The process's store; opening it created tracing's tables (data/store.py). Never a job on the writer: a
+    read queued behind the tracing index's build at start waited 2.5 minutes at the national scale."""
     from data.runtime import store as current_store
 
-    found = current_store()
-    if id(found) not in _schema_ready:
-        from tracing.automatic import ensure_schema
-
-        found.writer.run(ensure_schema)
-        _schema_ready.add(id(found))
-    return found
+    return current_store()
 
 
 def case_trace(viewer: Viewer, case_id: int) -> dict | None:

@@ -108,3 +108,28 @@ def test_builders_workbook_sparkline_and_cards(traced_runtime: Store) -> None:
     assert sparkline(["2021-07-01", "2021-07-03"], [1, 4]) == "▃▁█"
     cards = tracing_cards(tracing.tracing_summary(NATIONAL, "2021-07-24"), "vi")
     assert [c.children[0].children for c in cards] == ["Tốc độ truy vết (trung vị / P95)", "Số F1 tìm được mỗi ca"]
+
+
+def test_tracer_reads_never_queue_behind_the_writer(seeded_runtime) -> None:
+    """At start the writer builds the tracing index for minutes at the national scale: the overview's and the
+    tracer pages' reads go straight to a cursor, whatever job the writer holds."""
+    import threading
+
+    from data import tracing
+    from data.viewer import NATIONAL
+
+    release = threading.Event()
+    seeded_runtime.writer.submit(lambda _con: release.wait(60))  # the writer is busy until released
+    answers: list = []
+    reader = threading.Thread(
+        target=lambda: answers.extend(
+            [tracing.tracing_summary(NATIONAL, "2021-07-24"), tracing.recent_traces(NATIONAL)]
+        )
+    )
+    try:
+        reader.start()
+        reader.join(20)
+        assert not reader.is_alive(), "a tracer read waited for the writer"
+        assert answers[0]["cases_traced"] == 3 and len(answers[1]) == 3
+    finally:
+        release.set()
