@@ -9,6 +9,7 @@ import flask
 
 from data import redis_server, runtime
 from data.geo import geometry_version, simplified_geojson
+from tracing import automatic
 
 YEAR = 365 * 24 * 3600
 
@@ -43,6 +44,11 @@ def health() -> tuple[flask.Response, int]:
         report["status"] = "failing"
         report["redis"] = {"ok": False, "error": str(exc).splitlines()[0]}
     report["geometry_version"] = geometry_version()
+    # Built in the background at start (minutes at the national scale): pages work meanwhile, loads wait for it.
+    index = automatic.SERVICE.index
+    report["tracing"] = (
+        {"index": "ready", "built_in_s": round(index.build_seconds, 1)} if index else {"index": "building"}
+    )
     return flask.jsonify(report), 200 if report["status"] == "ok" else 503
 
 
