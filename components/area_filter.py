@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import dash_mantine_components as dmc
 
@@ -144,6 +144,11 @@ def filter_bar(prefix: str, chosen: AreaFilter, viewer: Viewer, lang: str) -> dm
         gap="sm",
         className="area-filter",
     )
+
+
+def url_params(search: str | None) -> dict[str, str]:
+    """A URL's query (`?province=79&day=…`) as {name: first value}."""
+    return {key: values[0] for key, values in parse_qs((search or "").lstrip("?")).items()}
 
 
 def filter_query(chosen: AreaFilter, trigger: str, province, district, ward, period) -> str | None:

@@ -15,7 +15,7 @@ from dash import html
 from components.i18n import t
 from components.measures import DEFAULT_MEASURE, SHARES, STYLES, legend_items
 from data.areas import area
-from data.maps import MEASURES, last_day
+from data.maps import MEASURES, area_measure, last_day
 from data.viewer import Viewer
 
 _PROVINCE = re.compile(r"\d{2}")
@@ -83,6 +83,13 @@ def read_selection(
         chosen = None
     selection.day = chosen or latest
     return selection
+
+
+def view_rows(selection: MapSelection, viewer: Viewer) -> list[dict]:
+    """The areas the selection shows, each with the measure on its day (none for an empty store)."""
+    if not selection.day:
+        return []
+    return area_measure(selection.level, selection.parent_code, selection.measure, selection.day, viewer)
 
 
 def hideout(rows: list[dict], selection: MapSelection, lang: str, *, layer: str) -> dict:

@@ -30,17 +30,15 @@ def _check(level: str, measure: str) -> None:
 
 
 @cached("map")
-def last_day(viewer: Viewer) -> str | None:
-    """The last day with data inside the jurisdiction (ISO date), None for an empty store."""
-    day = store().query("map/last_day", **viewer.params).to_pylist()[0]["day"]
-    return day.isoformat() if day else None
-
-
-@cached("map")
 def day_range(viewer: Viewer) -> list[str | None]:
     """[first, last]: the days with data inside the jurisdiction (ISO dates), the days the map can show."""
     row = store().query("map/day_range", **viewer.params).to_pylist()[0]
     return [d.isoformat() if d else None for d in (row["first_day"], row["last_day"])]
+
+
+def last_day(viewer: Viewer) -> str | None:
+    """The last day with data inside the jurisdiction (ISO date), None for an empty store."""
+    return day_range(viewer)[1]
 
 
 @cached("map")

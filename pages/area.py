@@ -123,20 +123,11 @@ def layout(code: str | None = None, **_query: str) -> html.Div:
             dmc.SimpleGrid(
                 [
                     dmc.Paper(
-                        dcc.Graph(id=CURVE, config=graph_config(lang), style={"height": "320px"}),
+                        dcc.Graph(id=graph_id, config=graph_config(lang), style={"height": "320px"}),
                         withBorder=True,
                         p="xs",
-                    ),
-                    dmc.Paper(
-                        dcc.Graph(id=LEVELS, config=graph_config(lang), style={"height": "320px"}),
-                        withBorder=True,
-                        p="xs",
-                    ),
-                    dmc.Paper(
-                        dcc.Graph(id=CARDS, config=graph_config(lang), style={"height": "320px"}),
-                        withBorder=True,
-                        p="xs",
-                    ),
+                    )
+                    for graph_id in (CURVE, LEVELS, CARDS)
                 ],
                 cols={"base": 1, "lg": 3},
                 mt="md",

@@ -9,12 +9,13 @@ from dash import Input, Output, State, clientside_callback, ctx, dcc, html
 from dash_extensions.javascript import Namespace
 
 from components import ids
+from components.area_filter import url_params
 from components.endpoints import geometry_url
 from components.i18n import current_language, date, t
-from components.map_view import MapSelection, hideout, legend, measure_csv, read_selection, ward_points
+from components.map_view import MapSelection, hideout, legend, measure_csv, read_selection, view_rows, ward_points
 from components.measures import STYLES, format_measure
 from data.areas import bounds
-from data.maps import area_measure, day_range
+from data.maps import day_range
 from data.viewer import current_viewer
 
 dash.register_page(__name__, path="/map", title="Bản đồ — PC-Covid", name="map")
@@ -41,11 +42,7 @@ def layout(
 ):
     lang, viewer = current_language(), current_viewer()
     selection = read_selection(viewer, lang, province, district, measure, day)
-    rows = (
-        area_measure(selection.level, selection.parent_code, selection.measure, selection.day, viewer)
-        if selection.day
-        else []
-    )
+    rows = view_rows(selection, viewer)
     focus = selection.district or selection.province
     first_day, latest_day = day_range(viewer)
     return html.Div(
@@ -195,9 +192,7 @@ def next_map_query(
     trigger: str | None, clicked: dict | None, measure: str | None, search: str | None, day: str | None = None
 ) -> str | None:
     """The URL query after a click on a layer, a new measure or a new day; None when nothing changes."""
-    from urllib.parse import parse_qs
-
-    current = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    current = url_params(search)
     viewer, lang = current_viewer(), current_language()
     place = (current.get("province"), current.get("district"))
     if trigger == DAY:
@@ -220,18 +215,12 @@ def next_map_query(
 @dash.callback(Output(DOWNLOAD, "data"), Input(EXPORT, "n_clicks"), State(ids.URL, "search"), prevent_initial_call=True)
 def export_map_csv(_clicks: int, search: str | None) -> dict:
     """Every area of the view as CSV, read again from the URL inside the viewer's jurisdiction."""
-    from urllib.parse import parse_qs
-
-    current = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    current = url_params(search)
     lang, viewer = current_language(), current_viewer()
     selection = read_selection(
         viewer, lang, current.get("province"), current.get("district"), current.get("measure"), current.get("day")
     )
-    rows = (
-        area_measure(selection.level, selection.parent_code, selection.measure, selection.day, viewer)
-        if selection.day
-        else []
-    )
+    rows = view_rows(selection, viewer)
     place = selection.parent_code or "vn"
     return dcc.send_string(
         measure_csv(rows, selection, lang), f"pccovid-{selection.measure}-{place}-{selection.day}.csv"

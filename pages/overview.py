@@ -11,7 +11,7 @@ import flask
 from dash import Input, Output, State, ctx, dcc, html
 
 from components import ids
-from components.area_filter import filter_bar, filter_query, read_area_filter
+from components.area_filter import filter_bar, filter_query, read_area_filter, url_params
 from components.figures import (
     CHECKIN_TEAL,
     DOSE_GREEN,
@@ -230,9 +230,7 @@ def curve_outputs(lang: str, viewer: Viewer, version: int, selection: dict) -> t
 )
 def apply_overview_filter(province, district, ward, period, search):
     """A changed filter becomes the URL, so the view can be shared; the page then redraws from it."""
-    from urllib.parse import parse_qs
-
-    current = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    current = url_params(search)
     chosen = read_area_filter(
         current_viewer(),
         current_language(),

@@ -1,4 +1,0 @@
--- The last local day with any event inside the viewer's jurisdiction: one row (day, NULL when there is none).
-SELECT max(d.day) AS day
-FROM ward_day AS d JOIN areas AS w ON w.code = d.ward_code AND w.level = 'ward'
-WHERE in_scope(w.province_code, w.district_code, $scope_level, $scope_codes)
