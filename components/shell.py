@@ -13,7 +13,13 @@ from data.runtime import data_version
 REFRESH_MS = 15_000
 
 # (path, translation key); pages that do not exist yet are not listed.
-NAVIGATION = (("/", "nav.overview"), ("/map", "nav.map"), ("/wall", "nav.wall"), ("/clusters", "nav.clusters"))
+NAVIGATION = (
+    ("/", "nav.overview"),
+    ("/map", "nav.map"),
+    ("/wall", "nav.wall"),
+    ("/clusters", "nav.clusters"),
+    ("/handover", "nav.handover"),
+)
 
 
 def _navigation(lang: str) -> list:

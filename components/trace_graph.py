@@ -27,8 +27,35 @@ def when(value: str | None, lang: str) -> str:
 
 
 def person_label(row: dict, lang: str) -> str:
-    """The name inside the jurisdiction; outside it only the ward (no name, no phone)."""
-    return row.get("full_name") or t("trace.outside", lang, ward=row.get("ward_name") or "")
+    """The person's name (only people living inside the jurisdiction are listed)."""
+    return row.get("full_name") or ""
+
+
+def through_label(row: dict, lang: str) -> int | str | None:
+    """The F1 an F2 was found through: its id, or the province it was handed over to when it lives elsewhere."""
+    if row.get("through") is None and row.get("through_province"):
+        return t("trace.through_elsewhere", lang, province=row["through_province"])
+    return row.get("through")
+
+
+def handover_text(handovers: list[dict], lang: str) -> str:
+    """'Hà Nội: 3 F1, 5 F2 · Bình Dương: 1 F1' for the areas a case's contacts were handed over to."""
+    return " · ".join(
+        t(
+            "handover.area_counts",
+            lang,
+            area=area_name(h, lang),
+            f1=number(h["f1"], lang),
+            f2=number(h["f2"], lang),
+        )
+        for h in handovers
+    )
+
+
+def area_name(row: dict, lang: str) -> str:
+    """A receiving area: the province, or a district with its province."""
+    name, province = row["area_name"], row.get("province_name")
+    return name if not province or province == name else f"{name} ({province})"
 
 
 def link_details(row: dict, lang: str) -> str:
@@ -72,6 +99,15 @@ GRAPH_STYLESHEET = [
     {"selector": ".case", "style": {"border-color": CASE_RED, "border-width": 3}},
     {"selector": ".expandable", "style": {"shape": "round-rectangle"}},
     {"selector": "edge", "style": {"width": 2, "curve-style": "bezier", "target-arrow-shape": "triangle"}},
+    # contacts handed over to another area: one grey diamond per area, a dashed edge
+    {
+        "selector": "node.handover",
+        "style": {"shape": "diamond", "background-color": "#868e96", "width": 24, "height": 24},
+    },
+    {
+        "selector": "edge.handover",
+        "style": {"line-style": "dashed", "line-color": "#adb5bd", "target-arrow-color": "#adb5bd"},
+    },
     *[
         rule
         for via, colour in LINK_COLOURS.items()
@@ -103,8 +139,11 @@ def _edge(source: int, row: dict) -> dict:
     }
 
 
-def graph_elements(case: dict, f1: list[dict], lang: str, f2_sources: set[int] | None = None) -> list[dict]:
-    """F0 and its F1s; an F1 through whom F2s were found is drawn so that a click can expand it."""
+def graph_elements(
+    case: dict, f1: list[dict], lang: str, f2_sources: set[int] | None = None, handovers: list[dict] | None = None
+) -> list[dict]:
+    """F0 and its F1s; an F1 through whom F2s were found is drawn so that a click can expand it. Contacts living
+    outside the jurisdiction are one node per area they were handed over to, with their counts."""
     f2_sources = f2_sources or set()
     elements = [
         {
@@ -115,6 +154,21 @@ def graph_elements(case: dict, f1: list[dict], lang: str, f2_sources: set[int] |
     for row in f1:
         elements.append(_node(row, 1, lang, expandable=row["person_id"] in f2_sources))
         elements.append(_edge(case["case_id"], row))
+    for area in handovers or []:
+        label = t("handover.node", lang, area=area_name(area, lang), f1=number(area["f1"], lang))
+        if area["f2"]:
+            label += t("handover.node_f2", lang, f2=number(area["f2"], lang))
+        elements.append({"data": {"id": f"a{area['area_code']}", "label": label, "degree": -1}, "classes": "handover"})
+        elements.append(
+            {
+                "data": {
+                    "id": f"e{case['case_id']}-a{area['area_code']}",
+                    "source": f"p{case['case_id']}",
+                    "target": f"a{area['area_code']}",
+                },
+                "classes": "handover",
+            }
+        )
     return elements
 
 
@@ -191,7 +245,7 @@ def contact_rows(rows: list[dict], lang: str) -> list[dict]:
             "place": row.get("venue_name") or "",
             "time": when(row["exposure_ts"], lang),
             "details": link_details(row, lang),
-            "through": row.get("through"),
+            "through": through_label(row, lang),
             "is_case": t("trace.yes", lang) if row.get("is_case") else "",
         }
         for row in rows
@@ -211,8 +265,11 @@ def contact_columns(lang: str, *, with_through: bool) -> list[dict]:
     return columns
 
 
-def contacts_workbook(case: dict, f1: list[dict], f2: list[dict], lang: str) -> bytes:
-    """The F1 and F2 lists of a case as an .xlsx workbook (one sheet each) for the ward teams."""
+def contacts_workbook(
+    case: dict, f1: list[dict], f2: list[dict], lang: str, handovers: list[dict] | None = None
+) -> bytes:
+    """The F1 and F2 lists of a case as an .xlsx workbook (one sheet each) for the ward teams, and a sheet counting
+    the contacts handed over to other areas."""
     book = Workbook()
     for sheet_index, (title, rows, through) in enumerate(
         ((t("trace.f1_list", lang), f1, False), (t("trace.f2_list", lang), f2, True))
@@ -229,9 +286,31 @@ def contacts_workbook(case: dict, f1: list[dict], f2: list[dict], lang: str) -> 
             sheet.append([row[f] for f in fields])
         for column, width in zip("ABCDEFGHI", (12, 26, 14, 34, 14, 28, 18, 22, 12), strict=True):
             sheet.column_dimensions[column].width = width
+    if handovers:
+        sheet = book.create_sheet(t("handover.sheet", lang)[:31])
+        sheet.append([t("handover.sheet_heading", lang, case=case["case_id"])])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append([t("handover.col.area", lang), "F1", "F2"])
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for area in handovers:
+            sheet.append([area_name(area, lang), area["f1"], area["f2"]])
+        sheet.column_dimensions["A"].width = 36
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def handover_rows(handovers: list[dict], lang: str) -> list[dict]:
+    return [{"area": area_name(h, lang), "f1": h["f1"], "f2": h["f2"]} for h in handovers]
+
+
+def handover_columns(lang: str) -> list[dict]:
+    return [
+        {"field": "area", "headerName": t("handover.col.area", lang), "minWidth": 220},
+        number_column("f1", lang, "trace.fact.f1"),
+        number_column("f2", lang, "trace.fact.f2"),
+    ]
 
 
 def trace_facts(case: dict, lang: str) -> list:
@@ -308,13 +387,20 @@ def sparkline(days: list[str], counts: list[int]) -> str:
     return "".join(SPARK[min(len(SPARK) - 1, round(by_day.get(d, 0) / top * (len(SPARK) - 1)))] for d in span)
 
 
+def elsewhere_text(cluster: dict, lang: str) -> str:
+    """'Hà Nội 300 · Bình Dương 3': a cluster's cases living outside the jurisdiction, counted by province."""
+    return " · ".join(f"{e['province']} {number(e['cases'], lang)}" for e in cluster.get("elsewhere") or [])
+
+
 def cluster_rows(clusters: list[dict], lang: str) -> list[dict]:
+    """One row per cluster, as the viewer sees it: its own cases, the others counted by province."""
     return [
         {
-            "cluster_id": c["cluster_id"],
-            "size": c["size"],
+            "cluster_id": c["cluster_ref"],
+            "size": c["own_size"],
             "new_7d": c["new_7d"],
             "provinces": c["provinces"] or "",
+            "elsewhere": elsewhere_text(c, lang),
             "first_day": date(c["first_day"], lang),
             "last_day": date(c["last_day"], lang),
             "growth": sparkline(c["days"], c["daily_cases"]),
@@ -328,7 +414,8 @@ def cluster_columns(lang: str) -> list[dict]:
         {"field": "cluster_id", "headerName": t("clusters.col.cluster", lang), "maxWidth": 130},
         number_column("size", lang, "clusters.col.size"),
         number_column("new_7d", lang, "clusters.col.new_7d"),
-        {"field": "provinces", "headerName": t("clusters.col.provinces", lang), "minWidth": 180},
+        {"field": "provinces", "headerName": t("clusters.col.provinces", lang), "minWidth": 160},
+        {"field": "elsewhere", "headerName": t("clusters.col.elsewhere", lang), "minWidth": 160},
         {"field": "first_day", "headerName": t("clusters.col.first_day", lang)},
         {"field": "last_day", "headerName": t("clusters.col.last_day", lang)},
         {
@@ -360,7 +447,9 @@ def cluster_growth_figure(cluster: dict, lang: str) -> go.Figure:
             go.Scatter(x=days, y=running, name=t("clusters.total", lang), mode="lines+markers", yaxis="y2"),
         ]
     )
-    layout = base_layout(lang, t("clusters.growth_title", lang, cluster=cluster["cluster_id"]), t("trace.source", lang))
+    layout = base_layout(
+        lang, t("clusters.growth_title", lang, cluster=cluster["cluster_ref"]), t("trace.source", lang)
+    )
     layout["yaxis2"] = {
         "overlaying": "y",
         "side": "right",
@@ -383,13 +472,16 @@ def cluster_case_rows(cases: list[dict], links: list[dict], lang: str) -> list[d
     linked: dict[int, set[str]] = {}
     for link in links:
         text = t(f"trace.via.{link['via']}", lang)
+        if link["case_b"] is None:  # a case living elsewhere: its province only
+            linked.setdefault(link["case_a"], set()).add(f"{link['province_b']} ({text})")
+            continue
         linked.setdefault(link["case_a"], set()).add(f"{link['case_b']} ({text})")
         linked.setdefault(link["case_b"], set()).add(f"{link['case_a']} ({text})")
     return [
         {
             "case_id": c["case_id"],
             "trace": f"/trace/{c['case_id']}",
-            "name": c["full_name"] or t("trace.outside", lang, ward=c["ward_name"]),
+            "name": c["full_name"],
             "ward": ", ".join(x for x in (c["ward_name"], c["district_name"]) if x),
             "confirmed": when(c["confirmed_ts"], lang),
             "f1_count": c["f1_count"],
@@ -428,7 +520,7 @@ def recent_trace_rows(traces: list[dict], lang: str) -> list[dict]:
             "f2_count": r["f2_count"],
             "points_count": r["points_count"],
             "ready_s": r["ready_s"],
-            "cluster_id": r["cluster_id"],
+            "cluster_id": r["cluster_ref"],
         }
         for r in traces
     ]

@@ -88,45 +88,94 @@ def case_trace(viewer: Viewer, case_id: int) -> dict | None:
     return found[0] if found else None
 
 
+def _may_open(viewer: Viewer, case_id: int) -> bool:
+    """Whether the case lives inside the viewer's jurisdiction: the guard of every read of its trace (a few
+    milliseconds, against case_trace's full row)."""
+    return bool(_reader().rows("tracing/case_in_scope", case_id=case_id, **viewer.params))
+
+
 def case_contacts(viewer: Viewer, case_id: int, *, degree: int | None = None, through: int | None = None) -> list[dict]:
-    """The F1 (degree 1) and F2 (degree 2) of a case the viewer may open; people living outside its jurisdiction
-    come without name or phone. Empty when the viewer may not open the case."""
-    if case_trace(viewer, case_id) is None:
+    """The F1 (degree 1) and F2 (degree 2) living inside the viewer's jurisdiction of a case it may open; the others
+    are handed over to where they live (`case_handovers`). Empty when the viewer may not open the case, or when
+    `through` is not an F1 living inside the jurisdiction."""
+    if not _may_open(viewer, case_id):
         return []
     params = {"case_id": case_id, "degree": degree, "through": through, **viewer.params}
     return _reader().query("tracing/case_contacts", **params).to_pylist()
 
 
-def case_points(viewer: Viewer, case_id: int) -> list[dict]:
-    """The venues the case visited inside its window, with times and people exposed."""
-    if case_trace(viewer, case_id) is None:
+def case_handovers(viewer: Viewer, case_id: int) -> list[dict]:
+    """How many of a case's F1 and F2 live in each area outside the viewer's jurisdiction (handed over there): counts
+    only, no person. Empty when the viewer may not open the case."""
+    if not _may_open(viewer, case_id):
         return []
-    return _reader().query("tracing/case_points", case_id=case_id).to_pylist()
+    return _reader().query("tracing/case_handovers", case_id=case_id, **viewer.params).to_pylist()
+
+
+def case_points(viewer: Viewer, case_id: int) -> list[dict]:
+    """The venues the case visited inside its window, with times and people exposed (a venue outside the
+    jurisdiction with its province, not its ward)."""
+    if not _may_open(viewer, case_id):
+        return []
+    return _reader().query("tracing/case_points", case_id=case_id, **viewer.params).to_pylist()
+
+
+@cached("tracing")
+def received_handovers(viewer: Viewer, limit: int = 5000) -> list[dict]:
+    """The people living inside the jurisdiction whom cases living outside it named as F1 or F2, newest exposure
+    first: the viewer's own work list of hand-overs, with only the province of the case it came from."""
+    return _reader().query("tracing/received_handovers", limit=limit, **viewer.params).to_pylist()
+
+
+@cached("tracing")
+def handover_flows(viewer: Viewer) -> list[dict]:
+    """Counts of contacts handed over across the jurisdiction's boundary, by direction, other area and degree."""
+    return _reader().query("tracing/handover_flows", **viewer.params).to_pylist()
 
 
 @cached("tracing")
 def clusters(viewer: Viewer, min_size: int = 2) -> list[dict]:
-    """Clusters of at least `min_size` cases touching the jurisdiction, busiest first, with daily growth."""
+    """Clusters of at least `min_size` cases touching the jurisdiction, busiest first: the viewer's own cases with their
+    daily growth, the others as counts per province; `cluster_ref` is the viewer's reference to each."""
     return _reader().query("tracing/clusters", min_size=min_size, **viewer.params).to_pylist()
 
 
-def cluster_cases(viewer: Viewer, cluster_id: int) -> list[dict]:
-    """The cases of a cluster touching the jurisdiction (names only for cases living inside it)."""
-    return _reader().query("tracing/cluster_cases_of", cluster_id=cluster_id, **viewer.params).to_pylist()
+def cluster_cases(viewer: Viewer, cluster_ref: int) -> list[dict]:
+    """The cases living inside the jurisdiction of the cluster `cluster_ref` names (see `clusters`)."""
+    return _reader().query("tracing/cluster_cases_of", cluster_ref=cluster_ref, **viewer.params).to_pylist()
 
 
-def cluster_links(viewer: Viewer, cluster_id: int) -> list[dict]:
-    """The links between a cluster's cases: F1 links (household, proximity, venue) and shared points."""
-    if not cluster_cases(viewer, cluster_id):
-        return []
+def cluster_links(viewer: Viewer, cluster_ref: int) -> list[dict]:
+    """The links between a cluster's cases (F1 links and shared points) as the viewer may see them: a case living
+    outside the jurisdiction appears as its province (`case_b` None, `province_b` its name), never by id."""
     cur = _reader().cursor()
-    cur.register(
-        "scope_cases", cur.sql(sql("tracing/cluster_members_of"), params={"cluster_id": cluster_id}).to_arrow_table()
-    )
+    members = cur.sql(sql("tracing/cluster_members_of"), params={"cluster_ref": cluster_ref, **viewer.params})
+    members = members.to_arrow_table()
+    if not members.num_rows:
+        return []
+    where = {m["case_id"]: m for m in members.to_pylist()}
+    cur.register("scope_cases", members)
     try:
-        return cur.sql(sql("tracing/links_among"), params=cluster_rule_params()).to_arrow_table().to_pylist()
+        links = cur.sql(sql("tracing/links_among"), params=cluster_rule_params()).to_arrow_table().to_pylist()
     finally:
         cur.unregister("scope_cases")
+    return [
+        _as_seen(link, where) for link in links if where[link["case_a"]]["inside"] or where[link["case_b"]]["inside"]
+    ]
+
+
+def _as_seen(link: dict, where: dict[int, dict]) -> dict:
+    """A link with its inside case first and an outside case replaced by its province."""
+    a, b = where[link["case_a"]], where[link["case_b"]]
+    if not a["inside"]:
+        a, b = b, a
+    return {
+        "case_a": a["case_id"],
+        "case_b": b["case_id"] if b["inside"] else None,
+        "province_b": None if b["inside"] else b["province_name"],
+        "via": link["via"],
+        "venue_id": link["venue_id"],
+    }
 
 
 def cluster_rule_params() -> dict:

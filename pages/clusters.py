@@ -21,6 +21,7 @@ from components.trace_graph import (
     cluster_columns,
     cluster_growth_figure,
     cluster_rows,
+    elsewhere_text,
     recent_trace_columns,
     recent_trace_rows,
 )
@@ -116,14 +117,14 @@ def layout(cluster: str | None = None, **_query: str) -> html.Div:
 def _markers(found: list[dict]) -> list:
     return [
         dl.CircleMarker(
-            id={"type": MARKER, "index": c["cluster_id"]},
+            id={"type": MARKER, "index": c["cluster_ref"]},
             center=[c["lat"], c["lon"]],
-            radius=6 + 4 * math.sqrt(c["size"]),
+            radius=6 + 4 * math.sqrt(c["own_size"]),
             color=CASE_RED,
             fillColor=CASE_RED,
             fillOpacity=0.45,
             weight=2,
-            children=dl.Tooltip(f"{c['cluster_id']} · {c['size']}"),
+            children=dl.Tooltip(f"{c['cluster_ref']} · {c['own_size']}"),
         )
         for c in found[:MAP_LIMIT]
         if c["lat"] is not None
@@ -157,7 +158,7 @@ def show_cluster(cluster_id: int | None, _version: int):
     lang, viewer = current_language(), current_viewer()
     if cluster_id is None:
         return dmc.Text(t("clusters.pick", lang), c="dimmed", size="sm")
-    found = next((c for c in clusters(viewer) if c["cluster_id"] == cluster_id), None)
+    found = next((c for c in clusters(viewer) if c["cluster_ref"] == cluster_id), None)
     cases = cluster_cases(viewer, cluster_id)
     if found is None or not cases:
         return dmc.Text(t("clusters.pick", lang), c="dimmed", size="sm")
@@ -175,9 +176,18 @@ def show_cluster(cluster_id: int | None, _version: int):
             dmc.GridCol(
                 [
                     dmc.Title(t("clusters.cases_title", lang, cluster=cluster_id), order=4, mb="xs"),
+                    *_elsewhere_note(found, lang),
                     grid(CASES, cluster_case_columns(lang), rows, lang, file_name=f"pccovid-cluster-{cluster_id}.csv"),
                 ],
                 span={"base": 12, "lg": 7},
             ),
         ]
     )
+
+
+def _elsewhere_note(cluster: dict, lang: str) -> list:
+    """A cluster crossing the jurisdiction's boundary: the other provinces' cases as counts, never listed."""
+    if not cluster["elsewhere"]:
+        return []
+    text = t("clusters.elsewhere_note", lang, counts=elsewhere_text(cluster, lang))
+    return [dmc.Alert(text, color="gray", variant="light", mb="xs", className="clusters-elsewhere")]

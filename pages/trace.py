@@ -17,11 +17,13 @@ from components.trace_graph import (
     expansion_elements,
     graph_elements,
     graph_legend,
+    handover_columns,
+    handover_rows,
     points_timeline,
     trace_facts,
     when,
 )
-from data.tracing import case_contacts, case_points, case_trace
+from data.tracing import case_contacts, case_handovers, case_points, case_trace
 from data.viewer import current_viewer
 
 dash.register_page(__name__, path_template="/trace/<case_id>", title="Truy vết — PC-Covid", name="trace")
@@ -35,6 +37,7 @@ F2_GRID = "trace-f2-grid"
 F1_CSV = "trace-f1-csv"
 F2_CSV = "trace-f2-csv"
 XLSX = "trace-xlsx"
+HANDOVER_GRID = "trace-handover-grid"
 DOWNLOAD = "trace-download"
 
 
@@ -54,6 +57,7 @@ def layout(case_id: str | None = None, **_query: str) -> html.Div:
     f1 = [c for c in contacts if c["degree"] == 1]
     f2 = [c for c in contacts if c["degree"] == 2]
     points = case_points(viewer, number)
+    handovers = case_handovers(viewer, number)
     name = f" — {case['full_name']}" if case.get("full_name") else ""
     subtitle = t(
         "trace.subtitle",
@@ -67,7 +71,7 @@ def layout(case_id: str | None = None, **_query: str) -> html.Div:
     cluster = (
         [
             dmc.Anchor(
-                t("trace.cluster", lang, cluster=case["cluster_id"]), href=f"/clusters?cluster={case['cluster_id']}"
+                t("trace.cluster", lang, cluster=case["cluster_ref"]), href=f"/clusters?cluster={case['cluster_ref']}"
             )
         ]
         if (case.get("cluster_size") or 0) >= 2
@@ -93,7 +97,7 @@ def layout(case_id: str | None = None, **_query: str) -> html.Div:
                                 graph_legend(lang),
                                 cyto.Cytoscape(
                                     id=GRAPH,
-                                    elements=graph_elements(case, f1, lang, {c["through"] for c in f2}),
+                                    elements=graph_elements(case, f1, lang, {c["through"] for c in f2}, handovers),
                                     stylesheet=GRAPH_STYLESHEET,
                                     layout={"name": "concentric", "animate": False, "minNodeSpacing": 50},
                                     style={"width": "100%", "height": "440px"},
@@ -141,9 +145,27 @@ def layout(case_id: str | None = None, **_query: str) -> html.Div:
                 lang,
                 file_name=f"pccovid-f2-{number}.csv",
             ),
+            *_handed_over(handovers, number, lang),
         ],
         className="page page-trace",
     )
+
+
+def _handed_over(handovers: list[dict], number: int, lang: str) -> list:
+    """Contacts living outside the jurisdiction: how many went to which area, never who."""
+    if not handovers:
+        return []
+    return [
+        dmc.Title(t("handover.on_trace_title", lang), order=4, mt="lg", mb=4),
+        dmc.Text(t("handover.on_trace_note", lang), size="sm", c="dimmed", mb="xs"),
+        grid(
+            HANDOVER_GRID,
+            handover_columns(lang),
+            handover_rows(handovers, lang),
+            lang,
+            file_name=f"pccovid-handover-{number}.csv",
+        ),
+    ]
 
 
 def _list_header(title_key: str, csv_id: str, lang: str, *, xlsx: bool = False) -> dmc.Group:
@@ -197,4 +219,5 @@ def export_lists_xlsx(_clicks: int, case_id: int):
     contacts = case_contacts(viewer, case_id)
     f1 = [c for c in contacts if c["degree"] == 1]
     f2 = [c for c in contacts if c["degree"] == 2]
-    return dcc.send_bytes(contacts_workbook(case, f1, f2, lang), f"pccovid-f1-f2-{case_id}.xlsx")
+    workbook = contacts_workbook(case, f1, f2, lang, case_handovers(viewer, case_id))
+    return dcc.send_bytes(workbook, f"pccovid-f1-f2-{case_id}.xlsx")

@@ -97,14 +97,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redis_
     yield from serve(db, redis_url, folder)
 
 
-def serve(db: Path, redis_url: str, folder: Path):
-    """Runs `pccovid serve` on a store (gunicorn on a free port), yields its base URL, stops it afterwards."""
+def serve(db: Path, redis_url: str, folder: Path, env: dict[str, str] | None = None):
+    """Runs `pccovid serve` on a store (gunicorn on a free port), yields its base URL, stops it afterwards; `env` adds
+    variables (PCCOVID_VIEWER for a provincial deployment)."""
     port = free_port()
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "cli", "serve", "--db", str(db), "--port", str(port)],
         cwd=ROOT,
-        env={**os.environ, "REDIS_URL": redis_url, "PCCOVID_DB": str(db)},
+        env={**os.environ, "REDIS_URL": redis_url, "PCCOVID_DB": str(db), **(env or {})},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -51,14 +51,41 @@ def test_a_province_opens_only_the_traces_of_cases_living_there(traced_runtime: 
     assert tracing.case_points(HANOI, 1) == []
 
 
-def test_contacts_outside_the_jurisdiction_come_without_name_or_phone(traced_runtime: Store) -> None:
-    by_person = {c["person_id"]: c for c in tracing.case_contacts(HCMC, 6)}
-    outside = by_person[8]
-    assert (outside["full_name"], outside["phone"], outside["visible"]) == (None, None, False)
-    assert (outside["ward_name"], outside["via"], outside["distance_m"]) == ("Phường Phúc Xá", "proximity", 1.0)
-    assert tracing.case_contacts(NATIONAL, 6)[0]["full_name"] is not None
+def test_contacts_living_elsewhere_are_handed_over_as_counts(traced_runtime: Store) -> None:
+    # Case 6 (HCMC) met Vũ Văn Khánh (8, Hà Nội), whose household (9, 10) are F2: HCMC sees how many went to Hà Nội.
+    assert 8 not in {c["person_id"] for c in tracing.case_contacts(HCMC, 6)}
+    assert tracing.case_handovers(HCMC, 6) == [
+        {"area_code": "01", "area_name": "Thành phố Hà Nội", "province_name": "Thành phố Hà Nội", "f1": 1, "f2": 2}
+    ]
+    assert 8 in {c["person_id"] for c in tracing.case_contacts(NATIONAL, 6)}
+    assert tracing.case_handovers(NATIONAL, 6) == []
     inside = {c["person_id"]: c for c in tracing.case_contacts(HCMC, 1)}
     assert inside[2]["full_name"] == "Trần Thị Bình" and inside[2]["phone"] == "0987654321"
+    # Hà Nội receives him in its own list, with only the province of the case, the exposure and its quarantine.
+    received = tracing.received_handovers(HANOI)
+    assert [(r["person_id"], r["degree"], r["via"], r["through"], r["from_province"]) for r in received] == [
+        (8, 1, "proximity", None, "Thành phố Hồ Chí Minh"),
+        (9, 2, "household", 8, "Thành phố Hồ Chí Minh"),
+        (10, 2, "household", 8, "Thành phố Hồ Chí Minh"),
+    ]
+    assert received[0]["full_name"] == "Vũ Văn Khánh" and received[0]["exposure_ts"] == "2021-07-22T10:00"
+    assert received[0]["quarantine_until"] == "2021-08-06"
+    assert "case_id" not in received[0] and 6 not in received[0].values()
+    assert tracing.received_handovers(HCMC) == []
+    assert [(f["direction"], f["from_name"], f["to_name"], f["f1"]) for f in tracing.handover_flows(HCMC)] == [
+        ("sent", "Thành phố Hồ Chí Minh", "Thành phố Hà Nội", 1)
+    ]
+    assert [(f["direction"], f["f1"], f["f2"]) for f in tracing.handover_flows(HANOI)] == [("received", 1, 2)]
+
+
+def test_a_district_hands_over_to_the_districts_of_its_own_province(traced_runtime: Store) -> None:
+    # Case 1 (Quận 1) named people of Quận 1 only; a viewer of Quận 3 receives nothing, Quận 1 sends nothing within.
+    q1 = Viewer("district", ("760",))
+    assert {c["person_id"] for c in tracing.case_contacts(q1, 1)} == {
+        c["person_id"] for c in tracing.case_contacts(HCMC, 1)
+    }
+    assert [h["area_code"] for h in tracing.case_handovers(q1, 6)] == ["01"]
+    assert tracing.received_handovers(Viewer("district", ("770",))) == []
 
 
 def test_f2_through_one_f1(traced_runtime: Store) -> None:
@@ -70,10 +97,12 @@ def test_f2_through_one_f1(traced_runtime: Store) -> None:
 def test_clusters_touching_the_jurisdiction(traced_runtime: Store) -> None:
     found = tracing.clusters(NATIONAL)
     # Case 6 came to the café an hour after case 1 left, both infectious: a shared point (not an F1: no overlap).
-    assert [(c["cluster_id"], c["size"]) for c in found] == [(1, 2), (11, 2)]
+    assert [(c["cluster_ref"], c["size"], c["own_size"]) for c in found] == [(1, 2, 2), (11, 2, 2)]
     assert found[1]["days"] == ["2021-07-21", "2021-07-22"] and found[1]["daily_cases"] == [1, 1]
-    assert [c["cluster_id"] for c in tracing.clusters(HCMC)] == [1]
-    assert tracing.cluster_links(NATIONAL, 1) == [{"case_a": 1, "case_b": 6, "via": "point", "venue_id": 2}]
+    assert [c["cluster_ref"] for c in tracing.clusters(HCMC)] == [1]
+    assert tracing.cluster_links(NATIONAL, 1) == [
+        {"case_a": 1, "case_b": 6, "province_b": None, "via": "point", "venue_id": 2}
+    ]
     assert [c["case_id"] for c in tracing.cluster_cases(NATIONAL, 11)] == [11, 12]
     assert tracing.cluster_cases(HCMC, 11) == []
 
@@ -99,12 +128,13 @@ def test_builders_workbook_sparkline_and_cards(traced_runtime: Store) -> None:
 
     case = tracing.case_trace(HCMC, 6)
     contacts = tracing.case_contacts(HCMC, 6, degree=1)
-    book = load_workbook(io.BytesIO(contacts_workbook(case, contacts, [], "vi")))
-    assert [row[1] for row in book["Danh sách F1"].iter_rows(min_row=3, values_only=True)] == [
-        "Ngoài địa bàn (Phường Phúc Xá)"
-    ]
-    elements = graph_elements(case, contacts, "vi")
-    assert [e["data"]["id"] for e in elements] == ["p6", "p8", "e6-8"]
+    handovers = tracing.case_handovers(HCMC, 6)
+    book = load_workbook(io.BytesIO(contacts_workbook(case, contacts, [], "vi", handovers)))
+    assert list(book["Danh sách F1"].iter_rows(min_row=3, values_only=True)) == []
+    assert list(book["Bàn giao"].iter_rows(min_row=3, values_only=True)) == [("Thành phố Hà Nội", 1, 2)]
+    elements = graph_elements(case, contacts, "vi", set(), handovers)
+    assert [e["data"]["id"] for e in elements] == ["p6", "a01", "e6-a01"]
+    assert elements[1]["data"]["label"] == "Thành phố Hà Nội: 1 F1 · 2 F2"
     assert sparkline(["2021-07-01", "2021-07-03"], [1, 4]) == "▃▁█"
     cards = tracing_cards(tracing.tracing_summary(NATIONAL, "2021-07-24"), "vi")
     assert [c.children[0].children for c in cards] == ["Tốc độ truy vết (trung vị / P95)", "Số F1 tìm được mỗi ca"]

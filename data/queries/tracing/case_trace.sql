@@ -1,11 +1,22 @@
 -- The stored trace of one case inside the viewer's jurisdiction (where the case lives): zero or one row, times as local ISO text.
+-- cluster_ref is the viewer's reference to the case's cluster: its smallest case id inside the jurisdiction (the stored
+-- cluster id may be a case of another province); cluster_size counts every case of the cluster, wherever they live.
+WITH own_cluster AS (
+    SELECT min(m.case_id) AS cluster_ref
+    FROM cluster_cases AS m
+    JOIN cases AS mc ON mc.person_id = m.case_id
+    JOIN areas AS ma ON ma.code = mc.ward_code
+    WHERE m.cluster_id = (SELECT cluster_id FROM cluster_cases WHERE case_id = $case_id)
+        AND in_scope(ma.province_code, ma.district_code, $scope_level, $scope_codes)
+)
 SELECT
     t.case_id, p.full_name, c.ward_code, a.name AS ward_name, a.province_code, d.name AS district_name, pr.name AS province_name,
     strftime(timezone('Asia/Ho_Chi_Minh', t.confirmed_ts), '%Y-%m-%dT%H:%M') AS confirmed_ts,
     strftime(timezone('Asia/Ho_Chi_Minh', t.window_start_ts), '%Y-%m-%dT%H:%M') AS window_start_ts,
     date_diff('millisecond', t.stored_ts, t.ready_ts) / 1000.0 AS ready_s,
     t.elapsed_ms, t.f1_count, t.f2_count, t.points_count, t.rule_version,
-    k.cluster_id, g.size AS cluster_size
+    (SELECT cluster_ref FROM own_cluster) AS cluster_ref,
+    g.size AS cluster_size
 FROM traces AS t
 JOIN cases AS c ON c.person_id = t.case_id
 JOIN people AS p ON p.person_id = t.case_id

@@ -1,16 +1,30 @@
--- The latest traced cases living inside the viewer's jurisdiction: one row per case, newest confirmation first, at most $limit.
+-- The latest traced cases living inside the viewer's jurisdiction: one row per case, newest confirmation first, at most
+-- $limit. cluster_ref is the viewer's reference to the case's cluster (its smallest case id inside the jurisdiction).
+WITH inside AS (
+    SELECT t.case_id, t.confirmed_ts, t.f1_count, t.f2_count, t.points_count, t.stored_ts, t.ready_ts,
+        c.ward_code, a.name AS ward_name, a.district_code
+    FROM traces AS t
+    JOIN cases AS c ON c.person_id = t.case_id
+    JOIN areas AS a ON a.code = c.ward_code
+    WHERE in_scope(a.province_code, a.district_code, $scope_level, $scope_codes)
+),
+refs AS (
+    SELECT k.cluster_id, min(k.case_id) AS cluster_ref
+    FROM cluster_cases AS k JOIN inside USING (case_id)
+    GROUP BY k.cluster_id
+),
+latest AS (
+    SELECT * FROM inside ORDER BY confirmed_ts DESC, case_id LIMIT $limit
+)
 SELECT
-    t.case_id, p.full_name, a.name AS ward_name, d.name AS district_name,
-    strftime(timezone('Asia/Ho_Chi_Minh', t.confirmed_ts), '%Y-%m-%dT%H:%M') AS confirmed_ts,
-    t.f1_count, t.f2_count, t.points_count,
-    date_diff('millisecond', t.stored_ts, t.ready_ts) / 1000.0 AS ready_s,
-    k.cluster_id
-FROM traces AS t
-JOIN cases AS c ON c.person_id = t.case_id
-JOIN people AS p ON p.person_id = t.case_id
-JOIN areas AS a ON a.code = c.ward_code
-LEFT JOIN areas AS d ON d.code = a.district_code
-LEFT JOIN cluster_cases AS k ON k.case_id = t.case_id
-WHERE in_scope(a.province_code, a.district_code, $scope_level, $scope_codes)
-ORDER BY t.confirmed_ts DESC, t.case_id
-LIMIT $limit
+    l.case_id, p.full_name, l.ward_name, d.name AS district_name,
+    strftime(timezone('Asia/Ho_Chi_Minh', l.confirmed_ts), '%Y-%m-%dT%H:%M') AS confirmed_ts,
+    l.f1_count, l.f2_count, l.points_count,
+    date_diff('millisecond', l.stored_ts, l.ready_ts) / 1000.0 AS ready_s,
+    r.cluster_ref
+FROM latest AS l
+JOIN people AS p ON p.person_id = l.case_id
+LEFT JOIN areas AS d ON d.code = l.district_code
+LEFT JOIN cluster_cases AS k ON k.case_id = l.case_id
+LEFT JOIN refs AS r ON r.cluster_id = k.cluster_id
+ORDER BY l.confirmed_ts DESC, l.case_id
