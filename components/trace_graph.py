@@ -387,9 +387,15 @@ def sparkline(days: list[str], counts: list[int]) -> str:
     return "".join(SPARK[min(len(SPARK) - 1, round(by_day.get(d, 0) / top * (len(SPARK) - 1)))] for d in span)
 
 
-def elsewhere_text(cluster: dict, lang: str) -> str:
-    """'Hà Nội 300 · Bình Dương 3': a cluster's cases living outside the jurisdiction, counted by province."""
-    return " · ".join(f"{e['province']} {number(e['cases'], lang)}" for e in cluster.get("elsewhere") or [])
+def elsewhere_text(cluster: dict, lang: str, most: int = 6) -> str:
+    """'Hà Nội 300 · Bình Dương 3 · 4 more provinces 9': a cluster's cases living outside the jurisdiction, counted by
+    province, the `most` largest by name."""
+    elsewhere = cluster.get("elsewhere") or []
+    named = [f"{e['province']} {number(e['cases'], lang)}" for e in elsewhere[:most]]
+    rest = elsewhere[most:]
+    if rest:
+        named.append(t("clusters.more_provinces", lang, n=len(rest), cases=number(sum(e["cases"] for e in rest), lang)))
+    return " · ".join(named)
 
 
 def cluster_rows(clusters: list[dict], lang: str) -> list[dict]:
@@ -459,7 +465,9 @@ def cluster_growth_figure(cluster: dict, lang: str) -> go.Figure:
         "title": {"text": t("clusters.total", lang)},
     }
     figure.update_layout(**layout)
-    figure.update_xaxes(type="date", tickformat="%d/%m", dtick=86_400_000)
+    # a tick per day reads well for a few weeks; a cluster of months gets Plotly's own spacing (daily ticks overlapped)
+    daily_ticks = len(days) < 2 or (dt.date.fromisoformat(days[-1]) - dt.date.fromisoformat(days[0])).days <= 21
+    figure.update_xaxes(type="date", tickformat="%d/%m", dtick=86_400_000 if daily_ticks else None)
     figure.update_yaxes(
         rangemode="tozero", gridcolor="#f1f3f5", tickformat=",d", dtick=_whole_step(max(counts, default=1))
     )
