@@ -10,12 +10,13 @@ import dash
 
 from components import compression, endpoints, page_scripts
 from components.shell import shell_layout
-from data import runtime
+from data import health, runtime
 from tracing import automatic
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 runtime.open_store()
+health.PROBE.start()
 # The tracing index is built once, on the writer thread, in the background; no request ever builds it.
 automatic.start(runtime.store())
 
