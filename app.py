@@ -8,7 +8,7 @@ import threading
 
 import dash
 
-from components import callback_slots, compression, endpoints, page_scripts
+from components import callback_slots, compression, endpoints, inputs, page_scripts
 from components.shell import shell_layout
 from data import health, runtime
 from tracing import automatic
@@ -36,6 +36,7 @@ page_scripts.drop_babel_polyfill()
 endpoints.register(server)
 endpoints.warm_boundaries()
 compression.enable(server)
+inputs.guard_callback_requests(app)  # before a slot is taken
 callback_slots.limit(server)
 
 
