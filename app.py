@@ -8,14 +8,15 @@ import threading
 
 import dash
 
-from components import compression, endpoints, page_scripts
+from components import callback_slots, compression, endpoints, inputs, page_scripts
 from components.shell import shell_layout
-from data import runtime
+from data import health, runtime
 from tracing import automatic
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 runtime.open_store()
+health.PROBE.start()
 # The tracing index is built once, on the writer thread, in the background; no request ever builds it.
 automatic.start(runtime.store())
 
@@ -35,6 +36,8 @@ page_scripts.drop_babel_polyfill()
 endpoints.register(server)
 endpoints.warm_boundaries()
 compression.enable(server)
+inputs.guard_callback_requests(app)  # before a slot is taken
+callback_slots.limit(server)
 
 
 def warm_first_view(_version: int | None = None) -> threading.Thread:

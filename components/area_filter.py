@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
 import dash_mantine_components as dmc
 
 from components.i18n import t
+from components.inputs import Day, DistrictCode, ProvinceCode, UrlValue, WardCode, read, url_text
 from data.areas import area, child_areas
 from data.viewer import Viewer
 
-_CODE = {"province": re.compile(r"\d{2}"), "district": re.compile(r"\d{3}"), "ward": re.compile(r"\d{5}")}
+_CODE = {"province": ProvinceCode, "district": DistrictCode, "ward": WardCode}
 
 
 @dataclass
@@ -48,23 +47,24 @@ class AreaFilter:
 def _day(text: str | None, lang: str, notices: list[str]) -> str | None:
     if not text:
         return None
-    try:
-        return dt.date.fromisoformat(text[:10]).isoformat()
-    except ValueError:
+    day = read(Day, text)
+    if day is None:
         notices.append(t("filter.bad_day", lang, day=text[:20]))
-        return None
+    return day
 
 
 def read_area_filter(
     viewer: Viewer,
     lang: str,
-    province: str | None = None,
-    district: str | None = None,
-    ward: str | None = None,
-    start: str | None = None,
-    end: str | None = None,
+    province: UrlValue = None,
+    district: UrlValue = None,
+    ward: UrlValue = None,
+    start: UrlValue = None,
+    end: UrlValue = None,
 ) -> AreaFilter:
-    """Each level must exist, lie under the level above and inside the viewer's jurisdiction; else it is dropped with a notice."""
+    """Each level must exist, lie under the level above and inside the viewer's jurisdiction; else it is dropped with a notice.
+    The values are read as the URL gives them (components/inputs.py: the first of a repeated parameter)."""
+    province, district, ward, start, end = map(url_text, (province, district, ward, start, end))
     chosen = AreaFilter()
     if viewer.level == "province" and len(viewer.codes) == 1 and not province:
         province = viewer.codes[0]
@@ -72,7 +72,7 @@ def read_area_filter(
     for level, code in (("province", province), ("district", district), ("ward", ward)):
         if not code:
             break
-        found = area(code, viewer) if _CODE[level].fullmatch(code) else None
+        found = area(code, viewer) if read(_CODE[level], code) else None
         if not found or found["level"] != level or (parent and found["parent_code"] != parent):
             chosen.notices.append(t("filter.unknown_area", lang, code=code[:12]))
             break

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import threading
 
 import flask
 
-from data import redis_server, runtime
 from data.geo import geometry_version, simplified_geojson
+from data.health import PROBE
 from tracing import automatic
 
 YEAR = 365 * 24 * 3600
@@ -20,36 +19,22 @@ def geometry_url(level: str) -> str:
 
 
 def health() -> tuple[flask.Response, int]:
-    report: dict = {"status": "ok"}
-    try:
-        st = runtime.store()
-        st.cursor().execute("SELECT 1").fetchall()
-        report["store"] = {"ok": True, "path": str(st.path), "store_id": st.store_id}
-        report["data_version"] = st.data_version()
-    except Exception as exc:
-        report["status"] = "failing"
-        report["store"] = {"ok": False, "error": str(exc).splitlines()[0]}
-    client = runtime.redis_client()
-    try:
-        if client is None:
-            raise RuntimeError("not connected")
-        client.ping()
-        report["redis"] = {
-            "ok": True,
-            "url": redis_server.masked(os.environ.get("REDIS_URL", "")),
-            "embedded": redis_server.is_embedded(),
-        }
-        report["cached_data_version"] = runtime.data_version()
-    except Exception as exc:
-        report["status"] = "failing"
-        report["redis"] = {"ok": False, "error": str(exc).splitlines()[0]}
-    report["geometry_version"] = geometry_version()
-    # Built in the background at start (minutes at the national scale): pages work meanwhile, loads wait for it.
+    """Each part ok or failing as the background probe last saw it, the data version, the store's id and the
+    tracing index; never a path, a URL or an error text (the log has those). 503 when a part is failing."""
+    found = PROBE.latest()
     index = automatic.SERVICE.index
-    report["tracing"] = (
-        {"index": "ready", "built_in_s": round(index.build_seconds, 1)} if index else {"index": "building"}
-    )
-    return flask.jsonify(report), 200 if report["status"] == "ok" else 503
+    report = {
+        "status": "ok" if found.ok else "failing",
+        "checked_s_ago": round(found.age_s, 1),
+        "store": {"ok": found.store_ok, "store_id": found.store_id},
+        "data_version": found.data_version,
+        "redis": {"ok": found.redis_ok},
+        "cached_data_version": found.cached_data_version,
+        "geometry_version": geometry_version(),
+        # Built in the background at start (minutes at the national scale): pages work meanwhile, loads wait for it.
+        "tracing": {"index": "ready", "built_in_s": round(index.build_seconds, 1)} if index else {"index": "building"},
+    }
+    return flask.jsonify(report), 200 if found.ok else 503
 
 
 def boundaries(level: str, version: str) -> flask.Response:

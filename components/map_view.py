@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -13,13 +11,11 @@ import dash_mantine_components as dmc
 from dash import html
 
 from components.i18n import t
+from components.inputs import Day, DistrictCode, Measure, ProvinceCode, UrlValue, read, url_text
 from components.measures import DEFAULT_MEASURE, SHARES, STYLES, legend_items
 from data.areas import area
-from data.maps import MEASURES, area_measure, last_day
+from data.maps import area_measure, last_day
 from data.viewer import Viewer
-
-_PROVINCE = re.compile(r"\d{2}")
-_DISTRICT = re.compile(r"\d{3}")
 
 
 @dataclass
@@ -52,36 +48,35 @@ class MapSelection:
 
 
 def read_selection(
-    viewer: Viewer, lang: str, province: str | None, district: str | None, measure: str | None, day: str | None
+    viewer: Viewer, lang: str, province: UrlValue, district: UrlValue, measure: UrlValue, day: UrlValue
 ) -> MapSelection:
+    """The values are read as the URL gives them (components/inputs.py: the first of a repeated parameter)."""
+    province, district, measure, day = map(url_text, (province, district, measure, day))
     selection = MapSelection()
-    if measure in MEASURES and measure in STYLES:
+    if read(Measure, measure):
         selection.measure = measure
     elif measure:
         selection.notices.append(t("map.unknown_measure", lang, measure=measure[:40]))
     if viewer.level == "province" and len(viewer.codes) == 1 and not province:
         province = viewer.codes[0]
     if district:
-        found = area(district, viewer) if _DISTRICT.fullmatch(district) else None
+        found = area(district, viewer) if read(DistrictCode, district) else None
         if found and found["level"] == "district" and (not province or found["province_code"] == province):
             selection.district = found
             province = found["province_code"]
         else:
             selection.notices.append(t("map.unknown_area", lang, code=district[:12]))
     if province:
-        found = area(province, viewer) if _PROVINCE.fullmatch(province) else None
+        found = area(province, viewer) if read(ProvinceCode, province) else None
         if found and found["level"] == "province":
             selection.province = found
         else:
             selection.notices.append(t("map.unknown_area", lang, code=province[:12]))
             selection.district = None
-    latest = last_day(viewer)
-    try:
-        chosen = dt.date.fromisoformat(day).isoformat() if day else None
-    except ValueError:
+    chosen = read(Day, day) if day else None
+    if day and chosen is None:
         selection.notices.append(t("map.bad_day", lang, day=day[:20]))
-        chosen = None
-    selection.day = chosen or latest
+    selection.day = chosen or last_day(viewer)
     return selection
 
 

@@ -8,6 +8,7 @@ from dash import Input, Output, State, clientside_callback, dcc, html
 
 from components import ids
 from components.i18n import COOKIE, current_language, t
+from components.inputs import Count, typed
 from data.runtime import data_version
 
 REFRESH_MS = 15_000
@@ -104,14 +105,16 @@ def shell_layout() -> dmc.MantineProvider:
     State(ids.DATA_VERSION, "data"),
     prevent_initial_call=True,
 )
-def refresh_data_version(_tick: int, known: int) -> int:
+@typed
+def refresh_data_version(_tick: Count | None, known: Count | None) -> int:
     """Pages listen to this store: it changes only when the writer has committed new data."""
     version = data_version()
     return dash.no_update if version == known else version
 
 
 @dash.callback(Output(ids.VERSION_BADGE, "children"), Input(ids.DATA_VERSION, "data"), prevent_initial_call=True)
-def show_data_version(version: int) -> str:
+@typed
+def show_data_version(version: Count) -> str:
     return t("shell.data_version", version=version)
 
 

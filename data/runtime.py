@@ -44,6 +44,11 @@ def store() -> Store:
     return _store
 
 
+def opened() -> Store | None:
+    """The open store, or None; never opens one (a background check must not create a store at the default path)."""
+    return _store
+
+
 def data_cache() -> DataCache | None:
     return _cache
 

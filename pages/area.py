@@ -9,6 +9,7 @@ from dash import Input, Output, State, dcc, html
 from components import ids
 from components.figures import card_colours_figure, daily_cases_figure, graph_config, level_history_figure
 from components.i18n import current_language, date, number, t
+from components.inputs import AreaCode, Count, Ignored, UrlValue, read, typed, url_text
 from components.stat_card import change_text, day_card, stat_card
 from components.tables import grid, number_column
 from data.areas import CHILD_LEVEL, area
@@ -29,9 +30,10 @@ CARDS = "area-cards"
 LEVEL_TABLE = "area-level-table"
 
 
-def layout(code: str | None = None, **_query: str) -> html.Div:
+def layout(code: UrlValue = None, **_query: UrlValue) -> html.Div:
     lang, viewer = current_language(), current_viewer()
-    found = area(code, viewer) if code and code.isdigit() and len(code) in (2, 3, 5) else None
+    code = url_text(code)
+    found = area(code, viewer) if read(AreaCode, code) else None
     if not found:
         return html.Div(
             [
@@ -180,7 +182,8 @@ def _map_link(found: dict) -> str:
 
 
 @dash.callback(Output(LEVELS, "figure"), Output(CARDS, "figure"), Input(ids.DATA_VERSION, "data"), Input(CODE, "data"))
-def show_area_levels_and_cards(version: int, code: str):
+@typed
+def show_area_levels_and_cards(version: Count, code: AreaCode):
     lang, viewer = current_language(), current_viewer()
     return (
         level_history_figure(level_history(code, viewer), lang, version),
@@ -191,7 +194,8 @@ def show_area_levels_and_cards(version: int, code: str):
 @dash.callback(
     Output(FIGURES, "children"), Output(CURVE, "figure"), Input(ids.DATA_VERSION, "data"), Input(CODE, "data")
 )
-def show_area_figures(version: int, code: str):
+@typed
+def show_area_figures(version: Count, code: AreaCode):
     lang, viewer = current_language(), current_viewer()
     day = last_day(viewer)
     daily = daily_counts(viewer, code)
@@ -222,5 +226,6 @@ def show_area_figures(version: int, code: str):
     State(CHILDREN, "rowData"),
     prevent_initial_call=True,
 )
-def export_child_areas(_clicks: int, _rows: list) -> bool:
+@typed
+def export_child_areas(_clicks: Count | None, _rows: Ignored) -> bool:
     return True

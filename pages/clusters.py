@@ -13,6 +13,7 @@ from components import ids
 from components.endpoints import geometry_url
 from components.figures import graph_config
 from components.i18n import current_language, t
+from components.inputs import CellClick, Clicks, ClusterRows, Count, Id, UrlValue, read, typed, url_value
 from components.tables import grid
 from components.trace_graph import (
     CASE_RED,
@@ -41,10 +42,10 @@ VIETNAM_BOUNDS = [[8.2, 102.1], [23.4, 109.5]]
 MAP_LIMIT = 500  # the busiest clusters on the map (the table lists them all)
 
 
-def layout(cluster: str | None = None, **_query: str) -> html.Div:
+def layout(cluster: UrlValue = None, **_query: UrlValue) -> html.Div:
     lang, viewer = current_language(), current_viewer()
     found = clusters(viewer)
-    selected = int(cluster) if cluster and cluster.isdigit() and len(cluster) < 19 else None
+    selected = url_value(Id, cluster)
     return html.Div(
         [
             dcc.Store(id=SELECTED, data=selected),
@@ -138,22 +139,24 @@ def _markers(found: list[dict]) -> list:
     State(TABLE, "rowData"),
     prevent_initial_call=True,
 )
-def select_cluster(_marker_clicks: list, cell: dict | None, rows: list[dict]):
+@typed
+def select_cluster(_marker_clicks: Clicks | None, cell: CellClick | None, rows: ClusterRows | None):
     """The cluster picked on the map or in the table."""
     if isinstance(ctx.triggered_id, dict):
         if not any(_marker_clicks or []):
             return dash.no_update
-        return ctx.triggered_id["index"]
+        return read(Id, ctx.triggered_id.get("index")) or dash.no_update
     if cell and cell.get("rowIndex") is not None and rows:
         row_id = cell.get("rowId")
         if row_id is not None and str(row_id).isdigit() and int(row_id) < len(rows):
             return rows[int(row_id)]["cluster_id"]
-        return rows[cell["rowIndex"]]["cluster_id"]
+        return rows[cell["rowIndex"]]["cluster_id"] if cell["rowIndex"] < len(rows) else dash.no_update
     return dash.no_update
 
 
 @dash.callback(Output(DETAIL, "children"), Input(SELECTED, "data"), Input(ids.DATA_VERSION, "data"))
-def show_cluster(cluster_id: int | None, _version: int):
+@typed
+def show_cluster(cluster_id: Id | None, _version: Count):
     """The picked cluster: its growth and its cases with their links, each opening its trace."""
     lang, viewer = current_language(), current_viewer()
     if cluster_id is None:

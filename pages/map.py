@@ -12,6 +12,7 @@ from components import ids
 from components.area_filter import url_params
 from components.endpoints import geometry_url
 from components.i18n import current_language, date, t
+from components.inputs import Count, Day, DistrictClick, Measure, ProvinceClick, Text, UrlValue, WardClick, typed
 from components.map_view import MapSelection, hideout, legend, measure_csv, read_selection, view_rows, ward_points
 from components.measures import STYLES, format_measure
 from data.areas import bounds
@@ -34,11 +35,11 @@ ns = Namespace("pccovid", "map")
 
 
 def layout(
-    province: str | None = None,
-    district: str | None = None,
-    measure: str | None = None,
-    day: str | None = None,
-    **_: str,
+    province: UrlValue = None,
+    district: UrlValue = None,
+    measure: UrlValue = None,
+    day: UrlValue = None,
+    **_: UrlValue,
 ):
     lang, viewer = current_language(), current_viewer()
     selection = read_selection(viewer, lang, province, district, measure, day)
@@ -182,7 +183,15 @@ def _ranking(rows: list[dict], selection: MapSelection, lang: str) -> dmc.Paper:
     State(ids.URL, "search"),
     prevent_initial_call=True,
 )
-def open_selected_area(province_click, district_click, ward_click, measure, day, search):
+@typed
+def open_selected_area(
+    province_click: ProvinceClick | None,
+    district_click: DistrictClick | None,
+    ward_click: WardClick | None,
+    measure: Measure | None,
+    day: Day | None,
+    search: Text | None,
+):
     """A click drills down (province → its districts → its wards); a new measure or day keeps the place."""
     clicks = {PROVINCES: province_click, DISTRICTS: district_click, WARDS: ward_click}
     return next_map_query(ctx.triggered_id, clicks.get(ctx.triggered_id), measure, search, day) or dash.no_update
@@ -213,7 +222,8 @@ def next_map_query(
 
 
 @dash.callback(Output(DOWNLOAD, "data"), Input(EXPORT, "n_clicks"), State(ids.URL, "search"), prevent_initial_call=True)
-def export_map_csv(_clicks: int, search: str | None) -> dict:
+@typed
+def export_map_csv(_clicks: Count | None, search: Text | None) -> dict:
     """Every area of the view as CSV, read again from the URL inside the viewer's jurisdiction."""
     current = url_params(search)
     lang, viewer = current_language(), current_viewer()

@@ -21,6 +21,7 @@ from components.figures import (
     tests_positivity_figure,
 )
 from components.i18n import current_language, date, number, t
+from components.inputs import Count, DayRange, DistrictCode, ProvinceCode, Selection, Text, UrlValue, WardCode, typed
 from components.stat_card import card_colours_card, change_text, coverage_card, day_card, stat_card
 from components.trace_graph import tracing_cards
 from data.cache import cached
@@ -59,7 +60,7 @@ def _in_this_request(function):
     return flask.copy_current_request_context(function) if flask.has_request_context() else function
 
 
-def layout(**query: str) -> html.Div:
+def layout(**query: UrlValue) -> html.Div:
     lang, viewer = current_language(), current_viewer()
     chosen = read_area_filter(
         viewer,
@@ -112,7 +113,8 @@ def layout(**query: str) -> html.Div:
     State(SELECTION, "data"),
     prevent_initial_call=True,
 )
-def show_headline_figures(_version: int, selection: dict) -> tuple[list, list, list, str]:
+@typed
+def show_headline_figures(_version: Count, selection: Selection | None) -> tuple[list, list, list, str]:
     return headline_outputs(current_language(), current_viewer(), selection)
 
 
@@ -189,7 +191,8 @@ def headline_outputs(lang: str, viewer: Viewer, selection: dict) -> tuple[list, 
     State(SELECTION, "data"),
     prevent_initial_call=True,
 )
-def show_daily_curves(_version: int, selection: dict | None):
+@typed
+def show_daily_curves(_version: Count, selection: Selection | None):
     # The version and the selection come from the browser: the caption names the server's version, and only the
     # selection's known keys reach the cache key (a forged store cannot mint cache entries at will).
     selection = {key: (selection or {}).get(key) for key in ("area_code", "start", "end")}
@@ -228,7 +231,14 @@ def curve_outputs(lang: str, viewer: Viewer, version: int, selection: dict) -> t
     State(ids.URL, "search"),
     prevent_initial_call=True,
 )
-def apply_overview_filter(province, district, ward, period, search):
+@typed
+def apply_overview_filter(
+    province: ProvinceCode | None,
+    district: DistrictCode | None,
+    ward: WardCode | None,
+    period: DayRange | None,
+    search: Text | None,
+):
     """A changed filter becomes the URL, so the view can be shared; the page then redraws from it."""
     current = url_params(search)
     chosen = read_area_filter(

@@ -8,6 +8,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, Patch, State, dcc, html
 
 from components.i18n import current_language, t
+from components.inputs import CaseIds, Count, Id, TappedContact, UrlValue, typed, url_text, url_value
 from components.tables import grid
 from components.trace_graph import (
     GRAPH_STYLESHEET,
@@ -41,9 +42,9 @@ HANDOVER_GRID = "trace-handover-grid"
 DOWNLOAD = "trace-download"
 
 
-def layout(case_id: str | None = None, **_query: str) -> html.Div:
+def layout(case_id: UrlValue = None, **_query: UrlValue) -> html.Div:
     lang, viewer = current_language(), current_viewer()
-    number = int(case_id) if case_id and case_id.isdigit() and len(case_id) < 19 else None
+    number, case_id = url_value(Id, case_id), url_text(case_id)
     case = case_trace(viewer, number) if number is not None else None
     if case is None:
         return html.Div(
@@ -188,7 +189,8 @@ def _list_header(title_key: str, csv_id: str, lang: str, *, xlsx: bool = False) 
     State(EXPANDED, "data"),
     prevent_initial_call=True,
 )
-def expand_contact(node: dict | None, case_id: int, expanded: list[int]):
+@typed
+def expand_contact(node: TappedContact | None, case_id: Id, expanded: CaseIds):
     """Adds the F2s found through the clicked F1 to the graph, without redrawing what is there."""
     if not node or node.get("degree") != 1 or node.get("person") in expanded:
         return dash.no_update, dash.no_update
@@ -200,17 +202,20 @@ def expand_contact(node: dict | None, case_id: int, expanded: list[int]):
 
 
 @dash.callback(Output(F1_GRID, "exportDataAsCsv"), Input(F1_CSV, "n_clicks"), prevent_initial_call=True)
-def export_f1_csv(_clicks: int) -> bool:
+@typed
+def export_f1_csv(_clicks: Count | None) -> bool:
     return True
 
 
 @dash.callback(Output(F2_GRID, "exportDataAsCsv"), Input(F2_CSV, "n_clicks"), prevent_initial_call=True)
-def export_f2_csv(_clicks: int) -> bool:
+@typed
+def export_f2_csv(_clicks: Count | None) -> bool:
     return True
 
 
 @dash.callback(Output(DOWNLOAD, "data"), Input(XLSX, "n_clicks"), State(CASE, "data"), prevent_initial_call=True)
-def export_lists_xlsx(_clicks: int, case_id: int):
+@typed
+def export_lists_xlsx(_clicks: Count | None, case_id: Id):
     """The F1 and F2 lists as one workbook for the ward teams."""
     lang, viewer = current_language(), current_viewer()
     case = case_trace(viewer, case_id)

@@ -11,6 +11,7 @@ from components import ids
 from components.endpoints import geometry_url
 from components.figures import wall_cases_figure
 from components.i18n import current_language, date, number, t
+from components.inputs import Count, UrlValue, WallSeconds, typed, url_value
 from components.map_view import MapSelection, hideout, legend
 from data.areas import bounds
 from data.maps import area_measure, last_day
@@ -34,10 +35,10 @@ PANEL_COUNT = 4
 ns = Namespace("pccovid", "map")
 
 
-def layout(seconds: str | None = None, **_query: str) -> html.Div:
+def layout(seconds: UrlValue = None, **_query: UrlValue) -> html.Div:
     lang = current_language()
     # ?seconds=N sets the rotation (2 to 600 s), for rooms that want it slower and for tests.
-    period = min(600, max(2, int(seconds))) if seconds and seconds.isdigit() else PANEL_SECONDS
+    period = url_value(WallSeconds, seconds) or PANEL_SECONDS
     return html.Div(
         [
             dcc.Interval(id=ROTATE, interval=period * 1000),
@@ -105,7 +106,8 @@ def layout(seconds: str | None = None, **_query: str) -> html.Div:
 
 
 @dash.callback(Output(LEVELS, "children"), Input(ids.DATA_VERSION, "data"))
-def show_levels_changed(_version: int):
+@typed
+def show_levels_changed(_version: Count):
     lang = current_language()
     rows = levels_changed(current_viewer())
     if not rows:
@@ -151,7 +153,8 @@ def show_levels_changed(_version: int):
     Output(HEADLINE, "children"),
     Input(ids.DATA_VERSION, "data"),
 )
-def refresh_wall(version: int):
+@typed
+def refresh_wall(version: Count):
     """Runs on load and whenever the writer commits a new data version; nothing else makes the server work."""
     lang, viewer = current_language(), current_viewer()
     day = last_day(viewer)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -98,8 +101,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redis_
 
 
 def serve(db: Path, redis_url: str, folder: Path, env: dict[str, str] | None = None):
-    """Runs `pccovid serve` on a store (gunicorn on a free port), yields its base URL, stops it afterwards; `env` adds
-    variables (PCCOVID_VIEWER for a provincial deployment)."""
+    """Runs `pccovid serve` on a store (gunicorn on a free port), yields its base URL, stops it afterwards; `env`
+    adds variables (e.g. PCCOVID_VIEWER) to the server's environment."""
     port = free_port()
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
@@ -119,3 +122,52 @@ def serve(db: Path, redis_url: str, folder: Path, env: dict[str, str] | None = N
     process.terminate()
     process.wait(timeout=20)
     log.close()
+
+
+# Dash draws a page with its router callback: the browser loads the HTML, then posts the URL's path and query.
+PAGE_ROUTER = ".._pages_content.children..._pages_store.data.."
+
+
+def post_callback(base: str, body: object) -> tuple[int, bytes]:
+    """POSTs a callback body to /_dash-update-component; the status and the body, whatever the status."""
+    request = urllib.request.Request(
+        base + "/_dash-update-component",
+        data=json.dumps(body).encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def page_body(pathname: object, search: object = "") -> dict:
+    """The router callback's body for a URL, as the browser sends it (any value, to forge one)."""
+    return {
+        "output": PAGE_ROUTER,
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": pathname},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [],
+    }
+
+
+def open_page(base: str, url: str) -> tuple[int, bytes]:
+    """What a browser does to open `url`: GET the HTML, then post the router callback with the path and query
+    percent-encoded as `window.location` gives them. The router's answer, unless the HTML itself failed."""
+    path, mark, query = url.partition("?")
+    pathname = urllib.parse.quote(path, safe=_URL_SAFE)
+    search = mark + urllib.parse.quote(query, safe=_URL_SAFE + "?")
+    try:
+        with urllib.request.urlopen(base + pathname + search, timeout=120) as response:
+            response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    return post_callback(base, page_body(pathname, search))
+
+
+_URL_SAFE = "/%:@!$&'()*+,;=~-._"  # what a browser leaves as it is in a path or query; the rest is percent-encoded
