@@ -8,6 +8,7 @@ from dash import Input, Output, dcc, html
 
 from components.handover import flow_columns, flow_rows, received_columns, received_rows, received_workbook
 from components.i18n import current_language, t
+from components.inputs import Count, UrlValue, typed
 from components.tables import grid
 from data.tracing import handover_flows, received_handovers
 from data.viewer import current_viewer
@@ -22,7 +23,7 @@ DOWNLOAD = "handover-download"
 LIMIT = 5000  # the newest exposures; a province's list is far shorter, the national one is not
 
 
-def layout(**_query: str) -> html.Div:
+def layout(**_query: UrlValue) -> html.Div:
     lang, viewer = current_language(), current_viewer()
     received, flows = received_handovers(viewer, LIMIT), handover_flows(viewer)
     return html.Div(
@@ -74,12 +75,14 @@ def layout(**_query: str) -> html.Div:
 
 
 @dash.callback(Output(RECEIVED_GRID, "exportDataAsCsv"), Input(RECEIVED_CSV, "n_clicks"), prevent_initial_call=True)
-def export_received_csv(_clicks: int) -> bool:
+@typed
+def export_received_csv(_clicks: Count | None) -> bool:
     return True
 
 
 @dash.callback(Output(DOWNLOAD, "data"), Input(RECEIVED_XLSX, "n_clicks"), prevent_initial_call=True)
-def export_received_xlsx(_clicks: int):
+@typed
+def export_received_xlsx(_clicks: Count | None):
     """The received list as a workbook for the ward teams, read again inside the viewer's jurisdiction."""
     lang, viewer = current_language(), current_viewer()
     rows = received_handovers(viewer, LIMIT)

@@ -106,6 +106,8 @@ def good_values(server: Provincial) -> dict[str, object]:
         "clusters-table.cellClicked": {"rowIndex": 0, "rowId": "0", "colId": "cluster_id", "value": server.cluster},
         "clusters-table.rowData": [{"cluster_id": server.cluster, "size": 2}],
         "clusters-selected.data": server.cluster,
+        "handover-received-csv.n_clicks": 1,
+        "handover-received-xlsx.n_clicks": 1,
         "_pages_location.pathname": f"/trace/{server.case}",
         "_pages_location.search": "",
     }
@@ -258,7 +260,7 @@ def test_malformed_callback_bodies_are_refused_with_400(provincial: Provincial) 
     print(f"\n{len(bodies) + 2} malformed or control bodies: all 400 but the well-formed one")
 
 
-PAGES = ["/", "/map", "/area/79", "/area/760", "/wall", "/clusters"]
+PAGES = ["/", "/map", "/area/79", "/area/760", "/wall", "/clusters", "/handover"]
 QUERIES = [
     "province=79&province=01",
     "province=01&province=79",
