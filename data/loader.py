@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,16 +13,40 @@ from pathlib import Path
 import duckdb
 
 from data import rules
-from data.contract import FAMILY_WORDS, LOAD_ORDER, STORAGE_TYPES, TABLES, TYPE_FAMILIES, VENUE_KINDS, Table
+from data.contract import (
+    FAMILY_WORDS,
+    LOAD_ORDER,
+    STORAGE_TYPES,
+    TABLES,
+    TYPE_FAMILIES,
+    VENUE_KINDS,
+    Column,
+    Table,
+)
 from data.sql import sql
 from data.store import Store, bump_data_version, current_data_version, transaction
 from rules.case_definition import case_definition_in_force
+from rules.plausibility import plausibility
 
 log = logging.getLogger(__name__)
 
+VN = dt.timezone(dt.timedelta(hours=7))  # birth dates are Viet Nam's calendar days
+
+
+# Characters that would break the one-line reason or reorder it on a terminal (file names and DuckDB's messages
+# reach it too, not only values, which the queries already shorten with `shown`).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
+MAX_REASON_CHARS = 500
+
 
 class DatasetError(ValueError):
-    """The dataset breaks the contract; the message names the file, row and column."""
+    """The dataset breaks the contract; the message names the file, row and column, on one line of bounded length."""
+
+    def __init__(self, message: str) -> None:
+        line = _UNPRINTABLE.sub("\N{REPLACEMENT CHARACTER}", message)
+        if len(line) > MAX_REASON_CHARS:
+            line = line[: MAX_REASON_CHARS - 1] + "…"
+        super().__init__(line)
 
 
 @dataclass
@@ -73,9 +98,18 @@ def discover(folder: Path) -> dict[str, list[Path]]:
     return found
 
 
-def _check_columns(con: duckdb.DuckDBPyConnection, table: Table, files: list[Path], root: Path) -> set[str]:
-    """Every file has every required column with a type of the right family; returns optional columns present."""
+@dataclass(frozen=True)
+class SourceColumns:
+    """What the files of one table hold beyond the required columns, as the source view must read it."""
+
+    optional: frozenset[str]  # optional columns present (in every file)
+    unsigned_64: frozenset[str]  # integer columns typed UBIGINT in some file: values may not fit a BIGINT
+
+
+def _check_columns(con: duckdb.DuckDBPyConnection, table: Table, files: list[Path], root: Path) -> SourceColumns:
+    """Every file has every required column with a type of the right family; returns what the view needs to know."""
     optional_present: set[str] | None = None
+    unsigned_64: set[str] = set()
     for path in files:
         rel = path.relative_to(root)
         try:
@@ -101,27 +135,64 @@ def _check_columns(con: duckdb.DuckDBPyConnection, table: Table, files: list[Pat
         if optional_present is not None and present != optional_present:
             raise DatasetError(f"{rel}: optional columns differ from the other files of {table.name}")
         optional_present = present
-    return optional_present or set()
+        unsigned_64 |= {c.name for c in table.all_columns if types.get(c.name) == "UBIGINT"}
+    return SourceColumns(frozenset(optional_present or ()), frozenset(unsigned_64))
 
 
-def _source_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[Path], optional: set[str]) -> None:
-    """Creates the view `src`: the dataset's rows cast to the store's types, with file and 1-based row."""
+def _source_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[Path], columns: SourceColumns) -> None:
+    """Creates the view `src`: the dataset's rows cast to the store's types, with file and 1-based row.
+
+    An unsigned 64-bit column is read as HUGEINT instead: a value above 2^63 - 1 failed the cast to BIGINT with a
+    traceback, before any check could name its row. The validation refuses it against the id and count bounds, and
+    only values that fit reach the store's BIGINT columns."""
     rel = con.read_parquet([str(f) for f in files], filename=True, file_row_number=True, union_by_name=True)
-    # Identifiers come from the contract (an allow-list), never from the files.
-    items = [f"CAST({c.name} AS {STORAGE_TYPES[c.family]}) AS {c.name}" for c in table.columns]
-    for c in table.optional_columns:
-        items.append(
-            f"CAST({c.name} AS {STORAGE_TYPES[c.family]}) AS {c.name}"
-            if c.name in optional
-            else f"{c.default} AS {c.name}"
-        )
+
+    def cast(c: Column) -> str:
+        # Identifiers and types come from the contract (an allow-list), never from the files.
+        storage = "HUGEINT" if c.name in columns.unsigned_64 else STORAGE_TYPES[c.family]
+        return f"CAST({c.name} AS {storage}) AS {c.name}"
+
+    items = [cast(c) for c in table.columns]
+    items += [cast(c) if c.name in columns.optional else f"{c.default} AS {c.name}" for c in table.optional_columns]
     items += ["filename AS _file", "file_row_number + 1 AS _row"]
     rel.project(", ".join(items)).create_view("src", replace=True)
 
 
-def _validate(con: duckdb.DuckDBPyConnection, table: Table, root: Path) -> None:
-    params = {"venue_kinds": list(VENUE_KINDS)} if table.name == "venues" else {}
-    found = con.execute(sql(f"load/validate_{table.name}"), params).fetchall()
+def _bounds(now: dt.datetime) -> dict[str, object]:
+    """The plausibility bounds (rules/plausibility.toml) as the validation queries bind them, for a load at `now`."""
+    rule = plausibility()
+    earliest_birth, latest_birth = rule.birth_range(rule.latest_event(now).astimezone(VN).date())
+    return {
+        "earliest_ts": rule.earliest_event,
+        "latest_ts": rule.latest_event(now),
+        "earliest_birth": earliest_birth,
+        "latest_birth": latest_birth,
+        "max_age_years": rule.max_age_years,
+        "max_result_days": rule.max_result_delay.days,
+        "lat_min": rule.lat_range[0],
+        "lat_max": rule.lat_range[1],
+        "lon_min": rule.lon_range[0],
+        "lon_max": rule.lon_range[1],
+        "max_duration_s": rule.max_contact_duration_s,
+        "max_distance_m": rule.max_contact_distance_m,
+        "dose_min": rule.dose_range[0],
+        "dose_max": rule.dose_range[1],
+        "id_min": rule.id_range[0],
+        "id_max": rule.id_range[1],
+        **{f"max_chars_{column}": n for column, n in rule.max_chars.items()},
+        "forbidden": rule.forbidden_pattern(),
+        "venue_kinds": list(VENUE_KINDS),
+    }
+
+
+def _named(query: str, params: dict[str, object]) -> dict[str, object]:
+    """The parameters a query names: DuckDB refuses a parameter the query does not use, and each uses a few bounds."""
+    return {name: params[name] for name in set(re.findall(r"\$(\w+)", query)) if name in params}
+
+
+def _validate(con: duckdb.DuckDBPyConnection, table: Table, root: Path, bounds: dict[str, object]) -> None:
+    query = sql(f"load/validate_{table.name}")
+    found = con.execute(query, _named(query, bounds)).fetchall()
     if found:
         file, row, problem, invalid = found[0]
         column, _, reason = problem.partition("|")
@@ -158,7 +229,9 @@ def _load(
     tables = discover(folder)
     for name, files in tables.items():
         _check_columns(con, TABLES[name], files, folder)
+    bounds = _bounds(dt.datetime.now(dt.UTC))
     with transaction(con):
+        con.execute(sql("load/shown_values"))
         load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[0][0]
         con.execute(
             "INSERT INTO loads (load_id, source, started_at) VALUES (?, ?, ?)",
@@ -171,9 +244,9 @@ def _load(
             table, files = TABLES[name], tables[name]
             table_started = time.perf_counter()
             progress(f"{name}: checking {len(files)} file(s)")
-            optional = _check_columns(con, table, files, folder)
-            _source_view(con, table, files, optional)
-            _validate(con, table, folder)
+            columns = _check_columns(con, table, files, folder)
+            _source_view(con, table, files, columns)
+            _validate(con, table, folder, bounds)
             entry = TableReport(name, len(files), read=_count(con, "src"))
             _deduplicate(con, table)
             before = _count(con, name)

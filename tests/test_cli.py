@@ -53,3 +53,18 @@ def test_bad_arguments_exit_2(tmp_path: Path) -> None:
     assert pccovid("frobnicate").returncode == 2
     result = pccovid("serve", "--db", str(tmp_path / "none.duckdb"))
     assert result.returncode == 2 and "no store" in result.stderr
+
+
+def test_a_huge_bad_value_gives_a_short_line(seed_dir: Path, tmp_path: Path) -> None:
+    """A 10 MB bad value was echoed whole: 10 MB of stderr. The line shows its first 40 characters."""
+    bad = tmp_path / "bad"
+    shutil.copytree(seed_dir, bad)
+    huge = "ward " + "x" * 10_000_000 + "\n"
+    person = (13, None, "Ngô Thị Phương", seed.PEOPLE[0][3], "F", None, 500, huge)
+    pq.write_table(seed.table("people", [*seed.PEOPLE, person]), bad / "people.parquet")
+    result = pccovid("load", str(bad), "--db", str(tmp_path / "store.duckdb"), "--quiet")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "pccovid load: people.parquet row 13 column ward_code: ward " + "x" * 35 + "… is not a ward code (GSO, 2021)"
+        " — nothing was loaded"
+    ]
