@@ -222,6 +222,32 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 CaseStep = Callable[[duckdb.DuckDBPyConnection, int], object]
 
 
+class _ReadFailed(Exception):
+    """DuckDB failed while reading one table's files inside the load transaction (which is then aborted)."""
+
+    def __init__(self, table: Table, files: list[Path], error: duckdb.Error) -> None:
+        super().__init__(str(error))
+        self.table, self.files, self.error = table, files, error
+
+
+def _unreadable(con: duckdb.DuckDBPyConnection, failed: _ReadFailed, root: Path) -> DatasetError | None:
+    """The first of the table's files whose contract columns cannot be read to the end (a corrupt page shows only
+    when its rows are decoded, not at DESCRIBE), as a DatasetError naming it; None when every file reads."""
+    for path in failed.files:
+        optional = _check_columns(con, failed.table, [path], root).optional
+        names = [c.name for c in failed.table.columns] + [
+            c.name for c in failed.table.optional_columns if c.name in optional
+        ]
+        try:
+            # hash() decodes every value; identifiers come from the contract.
+            con.read_parquet(str(path)).aggregate(", ".join(f"max(hash({n}))" for n in names)).fetchall()
+        except duckdb.Error as exc:
+            rel = path.relative_to(root)
+            reason = str(exc).splitlines()[0].replace(str(path), str(rel))
+            return DatasetError(f"{rel}: not a readable Parquet file ({reason})")
+    return None
+
+
 def _load(
     con: duckdb.DuckDBPyConnection, folder: Path, progress: Callable[[str], None], after_cases: CaseStep | None
 ) -> LoadReport:
@@ -229,6 +255,25 @@ def _load(
     tables = discover(folder)
     for name, files in tables.items():
         _check_columns(con, TABLES[name], files, folder)
+    try:
+        return _append(con, folder, tables, progress, after_cases, started)
+    except _ReadFailed as failed:
+        # The transaction is rolled back by now, so the files can be read again to find the broken one.
+        unreadable = _unreadable(con, failed, folder)
+        if unreadable is None:
+            raise failed.error from None
+        raise unreadable from failed.error
+
+
+def _append(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    tables: dict[str, list[Path]],
+    progress: Callable[[str], None],
+    after_cases: CaseStep | None,
+    started: float,
+) -> LoadReport:
+    """Validates and appends every table, then derives, inside one transaction."""
     bounds = _bounds(dt.datetime.now(dt.UTC))
     with transaction(con):
         con.execute(sql("load/shown_values"))
@@ -245,13 +290,17 @@ def _load(
             table_started = time.perf_counter()
             progress(f"{name}: checking {len(files)} file(s)")
             columns = _check_columns(con, table, files, folder)
-            _source_view(con, table, files, columns)
-            _validate(con, table, folder, bounds)
-            entry = TableReport(name, len(files), read=_count(con, "src"))
-            _deduplicate(con, table)
-            before = _count(con, name)
-            progress(f"{name}: appending {entry.read:,} rows")
-            con.execute(sql(f"load/insert_{name}"), {"load_id": load_id})
+            try:
+                _source_view(con, table, files, columns)
+                _validate(con, table, folder, bounds)
+                entry = TableReport(name, len(files), read=_count(con, "src"))
+                _deduplicate(con, table)
+                before = _count(con, name)
+                progress(f"{name}: appending {entry.read:,} rows")
+                con.execute(sql(f"load/insert_{name}"), {"load_id": load_id})
+            except duckdb.Error as exc:
+                # Every step above reads the files again (`src` is a view over them).
+                raise _ReadFailed(table, files, exc) from exc
             entry.loaded = _count(con, name) - before
             entry.already_loaded = entry.read - entry.loaded
             entry.seconds = time.perf_counter() - table_started

@@ -443,3 +443,19 @@ def test_unsigned_ids_that_fit_are_loaded(empty_store: Store, seed_dir: Path, tm
     load_dataset(empty_store, folder)
     cur = empty_store.cursor()
     assert cur.execute("SELECT count(*), max(event_id) FROM checkins").fetchall() == [(13, 2**63 - 1)]
+
+
+def test_a_corrupt_parquet_page_is_refused_naming_the_file(store: Store, seed_dir: Path, tmp_path: Path) -> None:
+    """A damaged page shows only when its rows are decoded, long after DESCRIBE read the footer."""
+    folder = tmp_path / "damaged"
+    shutil.copytree(seed_dir, folder)
+    path = folder / "checkins" / "part-0003.parquet"
+    rows = [(100_000 + i, 1 + i % 12, 1 + i % 5, seed.at(20, 9), "person_scan", "in") for i in range(50_000)]
+    pq.write_table(seed.table("checkins", rows), path, compression="zstd")
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 256] = b"\xff" * 256
+    path.write_bytes(bytes(data))
+    reason = _refused(store, folder, "checkins/part-0003.parquet: not a readable Parquet file (")
+    assert reason.startswith("checkins/part-0003.parquet: not a readable Parquet file (")
+    assert str(folder) not in reason
