@@ -200,8 +200,41 @@ def _validate(con: duckdb.DuckDBPyConnection, table: Table, root: Path, bounds: 
         raise DatasetError(f"{Path(file).relative_to(root)} row {row} column {column}: {reason}{more}")
 
 
-def _deduplicate(con: duckdb.DuckDBPyConnection, table: Table) -> None:
-    """Events sent twice in one dataset count once: keep the first copy (only when there are copies)."""
+_REGISTER_NOUNS = {"people": "person", "venues": "venue", "infections": "infection"}
+
+
+def _check_conflicts(con: duckdb.DuckDBPyConnection, table: Table, root: Path, load_id: int, repeated: bool) -> None:
+    """After appending, refuses a row that differs from the stored row of its key (from an earlier load, or the first
+    copy in this dataset): a re-sent copy changes nothing, but a different one was dropped without a word (a
+    negative test re-sent as positive). One join on the key, whatever the dataset's size."""
+    found = con.execute(sql(f"load/conflicts_{table.name}"), {"load_id": load_id, "repeated": repeated}).fetchall()
+    if not found:
+        return
+    file, row, column, key, known, sent, sent_earlier, conflicts = found[0]
+    if sent_earlier:
+        # Identifiers come from the contract; the key's value is bound.
+        first = con.execute(
+            f"SELECT _file, _row FROM src WHERE {table.key} = ? ORDER BY _file, _row LIMIT 1", [key]
+        ).fetchall()[0]
+        where = f"{table.key} {key} was sent earlier ({Path(first[0]).relative_to(root)} row {first[1]}) with {column} {known}"
+    else:
+        where = f"{table.key} {key} is stored with {column} {known}"
+    if table.key == "event_id":
+        remedy = "a correction must be sent as a new event"
+    else:
+        # The register's derived counts (people per ward, cards, households for tracing) are built once per
+        # person; changing one in place would leave them wrong, so a change needs its own path.
+        remedy = f"a load does not change a stored {_REGISTER_NOUNS[table.name]}"
+    rows = "1 conflicting row" if conflicts == 1 else f"{conflicts:,} conflicting rows"
+    raise DatasetError(
+        f"{Path(file).relative_to(root)} row {row} column {column}: {where}, this row has {sent} "
+        f"({rows} in {table.name}); {remedy}"
+    )
+
+
+def _deduplicate(con: duckdb.DuckDBPyConnection, table: Table) -> int:
+    """Events sent twice in one dataset count once: keep the first copy (only when there are copies); returns how many
+    copies there were. `_check_conflicts` then refuses a copy that differs from the first."""
     key = table.key
     copies = con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM src").fetchall()[0][0]
     if copies:
@@ -211,6 +244,7 @@ def _deduplicate(con: duckdb.DuckDBPyConnection, table: Table) -> None:
             f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _file, _row) = 1"
         )
         con.table("src_once").create_view("src", replace=True)
+    return copies
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -294,10 +328,13 @@ def _append(
                 _source_view(con, table, files, columns)
                 _validate(con, table, folder, bounds)
                 entry = TableReport(name, len(files), read=_count(con, "src"))
-                _deduplicate(con, table)
+                copies = _deduplicate(con, table)
                 before = _count(con, name)
                 progress(f"{name}: appending {entry.read:,} rows")
                 con.execute(sql(f"load/insert_{name}"), {"load_id": load_id})
+                # Every copy again (deduplication left only the first of each key in `src`), against what is stored.
+                _source_view(con, table, files, columns)
+                _check_conflicts(con, table, folder, load_id, repeated=copies > 0)
             except duckdb.Error as exc:
                 # Every step above reads the files again (`src` is a view over them).
                 raise _ReadFailed(table, files, exc) from exc

@@ -459,3 +459,76 @@ def test_a_corrupt_parquet_page_is_refused_naming_the_file(store: Store, seed_di
     reason = _refused(store, folder, "checkins/part-0003.parquet: not a readable Parquet file (")
     assert reason.startswith("checkins/part-0003.parquet: not a readable Parquet file (")
     assert str(folder) not in reason
+
+
+# Conflicts: a key already stored, or sent earlier in the dataset, with other content is refused; a copy is not.
+
+
+def test_a_test_flipped_from_negative_to_positive_is_refused(store: Store, seed_dir: Path, tmp_path: Path) -> None:
+    rows = list(seed.TESTS)
+    rows[1] = (*rows[1][:5], "positive")
+    folder = _corrupt(seed_dir, tmp_path, "tests", seed.table("tests", rows))
+    message = (
+        "tests.parquet row 2 column result: event_id 3002 is stored with result negative, this row has positive "
+        "(1 conflicting row in tests); a correction must be sent as a new event"
+    )
+    assert _refused(store, folder, message) == message
+
+
+def test_conflicts_are_counted_and_the_first_is_named(store: Store, seed_dir: Path, tmp_path: Path) -> None:
+    rows = list(seed.CHECKINS[6:])
+    rows[1] = (1008, 12, 3, seed.at(19, 7, 6), "venue_scan", "in")  # a minute later
+    rows[4] = (1011, 3, 4, seed.at(19, 7, 15), "venue_scan", "in")  # another venue
+    folder = _corrupt(seed_dir, tmp_path, "checkins", seed.table("checkins", rows), "checkins/part-0002.parquet")
+    message = (
+        "checkins/part-0002.parquet row 2 column ts: event_id 1008 is stored with ts 2021-07-19T07:05:00+07:00, "
+        "this row has 2021-07-19T07:06:00+07:00 (2 conflicting rows in checkins); a correction must be sent as a new event"
+    )
+    assert _refused(store, folder, message) == message
+
+
+def test_an_event_sent_twice_in_one_dataset_with_other_content_is_refused(
+    empty_store: Store, seed_dir: Path, tmp_path: Path
+) -> None:
+    copy = (1001, 1, 2, seed.at(20, 7, 30), "person_scan", "in")  # event 1001 of part-0001 at another venue
+    folder = _corrupt(seed_dir, tmp_path, "checkins", seed.table("checkins", [copy]), "checkins/part-0003.parquet")
+    message = (
+        "checkins/part-0003.parquet row 1 column venue_id: event_id 1001 was sent earlier (checkins/part-0001.parquet "
+        "row 1) with venue_id 1, this row has 2 (1 conflicting row in checkins); a correction must be sent as a new event"
+    )
+    assert _refused(empty_store, folder, message) == message
+
+
+def test_a_resent_person_with_another_ward_is_refused(store: Store, seed_dir: Path, tmp_path: Path) -> None:
+    rows = list(seed.PEOPLE)
+    rows[4] = (*rows[4][:7], seed.BEN_NGHE)
+    folder = _corrupt(seed_dir, tmp_path, "people", seed.table("people", rows))
+    message = (
+        f"people.parquet row 5 column ward_code: person_id 5 is stored with ward_code {seed.TAN_DINH}, this row has "
+        f"{seed.BEN_NGHE} (1 conflicting row in people); a load does not change a stored person"
+    )
+    assert _refused(store, folder, message) == message
+
+
+def test_a_resent_venue_moved_elsewhere_is_refused(store: Store, seed_dir: Path, tmp_path: Path) -> None:
+    rows = list(seed.VENUES)
+    rows[0] = (*rows[0][:4], 10.8, rows[0][5])
+    folder = _corrupt(seed_dir, tmp_path, "venues", seed.table("venues", rows))
+    message = (
+        "venues.parquet row 1 column lat: venue_id 1 is stored with lat 10.789, this row has 10.8 "
+        "(1 conflicting row in venues); a load does not change a stored venue"
+    )
+    assert _refused(store, folder, message) == message
+
+
+def test_a_resent_register_with_stray_spaces_changes_nothing(store: Store, seed_dir: Path, tmp_path: Path) -> None:
+    """Names are stored trimmed, so the same name with spaces around it is the same person, not a conflict."""
+    rows = list(seed.PEOPLE)
+    rows[0] = (*rows[0][:2], f"  {rows[0][2]} ", *rows[0][3:])
+    folder = _corrupt(seed_dir, tmp_path, "people", seed.table("people", rows))
+    before = snapshot(store)
+    report = load_dataset(store, folder)
+    assert all(t.loaded == 0 for t in report.tables)
+    after = snapshot(store)
+    after.pop("loads"), before.pop("loads")
+    assert after == before
