@@ -70,6 +70,8 @@ class LoadReport:
         out = [
             f"{'table':<13}{'files':>6}{'read':>14}{'loaded':>14}{'already there':>15}{'rejected':>10}{'rows/s':>12}"
         ]
+        # A load is all or nothing: one rejected row refuses the dataset, so a committed load rejected none. The
+        # column stays because outside tools read it (CONTRACT §2).
         for t in self.tables:
             rate = f"{t.read / t.seconds:,.0f}" if t.seconds else "-"
             out.append(f"{t.table:<13}{t.files:>6}{t.read:>14,}{t.loaded:>14,}{t.already_loaded:>15,}{0:>10}{rate:>12}")
