@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,16 +13,40 @@ from pathlib import Path
 import duckdb
 
 from data import rules
-from data.contract import FAMILY_WORDS, LOAD_ORDER, STORAGE_TYPES, TABLES, TYPE_FAMILIES, VENUE_KINDS, Table
+from data.contract import (
+    FAMILY_WORDS,
+    LOAD_ORDER,
+    STORAGE_TYPES,
+    TABLES,
+    TYPE_FAMILIES,
+    VENUE_KINDS,
+    Column,
+    Table,
+)
 from data.sql import sql
 from data.store import Store, bump_data_version, current_data_version, transaction
 from rules.case_definition import case_definition_in_force
+from rules.plausibility import plausibility
 
 log = logging.getLogger(__name__)
 
+VN = dt.timezone(dt.timedelta(hours=7))  # birth dates are Viet Nam's calendar days
+
+
+# Characters that would break the one-line reason or reorder it on a terminal (file names and DuckDB's messages
+# reach it too, not only values, which the queries already shorten with `shown`).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
+MAX_REASON_CHARS = 500
+
 
 class DatasetError(ValueError):
-    """The dataset breaks the contract; the message names the file, row and column."""
+    """The dataset breaks the contract; the message names the file, row and column, on one line of bounded length."""
+
+    def __init__(self, message: str) -> None:
+        line = _UNPRINTABLE.sub("\N{REPLACEMENT CHARACTER}", message)
+        if len(line) > MAX_REASON_CHARS:
+            line = line[: MAX_REASON_CHARS - 1] + "…"
+        super().__init__(line)
 
 
 @dataclass
@@ -45,6 +70,8 @@ class LoadReport:
         out = [
             f"{'table':<13}{'files':>6}{'read':>14}{'loaded':>14}{'already there':>15}{'rejected':>10}{'rows/s':>12}"
         ]
+        # A load is all or nothing: one rejected row refuses the dataset, so a committed load rejected none. The
+        # column stays because outside tools read it (CONTRACT §2).
         for t in self.tables:
             rate = f"{t.read / t.seconds:,.0f}" if t.seconds else "-"
             out.append(f"{t.table:<13}{t.files:>6}{t.read:>14,}{t.loaded:>14,}{t.already_loaded:>15,}{0:>10}{rate:>12}")
@@ -73,9 +100,18 @@ def discover(folder: Path) -> dict[str, list[Path]]:
     return found
 
 
-def _check_columns(con: duckdb.DuckDBPyConnection, table: Table, files: list[Path], root: Path) -> set[str]:
-    """Every file has every required column with a type of the right family; returns optional columns present."""
+@dataclass(frozen=True)
+class SourceColumns:
+    """What the files of one table hold beyond the required columns, as the source view must read it."""
+
+    optional: frozenset[str]  # optional columns present (in every file)
+    unsigned_64: frozenset[str]  # integer columns typed UBIGINT in some file: values may not fit a BIGINT
+
+
+def _check_columns(con: duckdb.DuckDBPyConnection, table: Table, files: list[Path], root: Path) -> SourceColumns:
+    """Every file has every required column with a type of the right family; returns what the view needs to know."""
     optional_present: set[str] | None = None
+    unsigned_64: set[str] = set()
     for path in files:
         rel = path.relative_to(root)
         try:
@@ -101,27 +137,64 @@ def _check_columns(con: duckdb.DuckDBPyConnection, table: Table, files: list[Pat
         if optional_present is not None and present != optional_present:
             raise DatasetError(f"{rel}: optional columns differ from the other files of {table.name}")
         optional_present = present
-    return optional_present or set()
+        unsigned_64 |= {c.name for c in table.all_columns if types.get(c.name) == "UBIGINT"}
+    return SourceColumns(frozenset(optional_present or ()), frozenset(unsigned_64))
 
 
-def _source_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[Path], optional: set[str]) -> None:
-    """Creates the view `src`: the dataset's rows cast to the store's types, with file and 1-based row."""
+def _source_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[Path], columns: SourceColumns) -> None:
+    """Creates the view `src`: the dataset's rows cast to the store's types, with file and 1-based row.
+
+    An unsigned 64-bit column is read as HUGEINT instead: a value above 2^63 - 1 failed the cast to BIGINT with a
+    traceback, before any check could name its row. The validation refuses it against the id and count bounds, and
+    only values that fit reach the store's BIGINT columns."""
     rel = con.read_parquet([str(f) for f in files], filename=True, file_row_number=True, union_by_name=True)
-    # Identifiers come from the contract (an allow-list), never from the files.
-    items = [f"CAST({c.name} AS {STORAGE_TYPES[c.family]}) AS {c.name}" for c in table.columns]
-    for c in table.optional_columns:
-        items.append(
-            f"CAST({c.name} AS {STORAGE_TYPES[c.family]}) AS {c.name}"
-            if c.name in optional
-            else f"{c.default} AS {c.name}"
-        )
+
+    def cast(c: Column) -> str:
+        # Identifiers and types come from the contract (an allow-list), never from the files.
+        storage = "HUGEINT" if c.name in columns.unsigned_64 else STORAGE_TYPES[c.family]
+        return f"CAST({c.name} AS {storage}) AS {c.name}"
+
+    items = [cast(c) for c in table.columns]
+    items += [cast(c) if c.name in columns.optional else f"{c.default} AS {c.name}" for c in table.optional_columns]
     items += ["filename AS _file", "file_row_number + 1 AS _row"]
     rel.project(", ".join(items)).create_view("src", replace=True)
 
 
-def _validate(con: duckdb.DuckDBPyConnection, table: Table, root: Path) -> None:
-    params = {"venue_kinds": list(VENUE_KINDS)} if table.name == "venues" else {}
-    found = con.execute(sql(f"load/validate_{table.name}"), params).fetchall()
+def _bounds(now: dt.datetime) -> dict[str, object]:
+    """The plausibility bounds (rules/plausibility.toml) as the validation queries bind them, for a load at `now`."""
+    rule = plausibility()
+    earliest_birth, latest_birth = rule.birth_range(rule.latest_event(now).astimezone(VN).date())
+    return {
+        "earliest_ts": rule.earliest_event,
+        "latest_ts": rule.latest_event(now),
+        "earliest_birth": earliest_birth,
+        "latest_birth": latest_birth,
+        "max_age_years": rule.max_age_years,
+        "max_result_days": rule.max_result_delay.days,
+        "lat_min": rule.lat_range[0],
+        "lat_max": rule.lat_range[1],
+        "lon_min": rule.lon_range[0],
+        "lon_max": rule.lon_range[1],
+        "max_duration_s": rule.max_contact_duration_s,
+        "max_distance_m": rule.max_contact_distance_m,
+        "dose_min": rule.dose_range[0],
+        "dose_max": rule.dose_range[1],
+        "id_min": rule.id_range[0],
+        "id_max": rule.id_range[1],
+        **{f"max_chars_{column}": n for column, n in rule.max_chars.items()},
+        "forbidden": rule.forbidden_pattern(),
+        "venue_kinds": list(VENUE_KINDS),
+    }
+
+
+def _named(query: str, params: dict[str, object]) -> dict[str, object]:
+    """The parameters a query names: DuckDB refuses a parameter the query does not use, and each uses a few bounds."""
+    return {name: params[name] for name in set(re.findall(r"\$(\w+)", query)) if name in params}
+
+
+def _validate(con: duckdb.DuckDBPyConnection, table: Table, root: Path, bounds: dict[str, object]) -> None:
+    query = sql(f"load/validate_{table.name}")
+    found = con.execute(query, _named(query, bounds)).fetchall()
     if found:
         file, row, problem, invalid = found[0]
         column, _, reason = problem.partition("|")
@@ -129,8 +202,41 @@ def _validate(con: duckdb.DuckDBPyConnection, table: Table, root: Path) -> None:
         raise DatasetError(f"{Path(file).relative_to(root)} row {row} column {column}: {reason}{more}")
 
 
-def _deduplicate(con: duckdb.DuckDBPyConnection, table: Table) -> None:
-    """Events sent twice in one dataset count once: keep the first copy (only when there are copies)."""
+_REGISTER_NOUNS = {"people": "person", "venues": "venue", "infections": "infection"}
+
+
+def _check_conflicts(con: duckdb.DuckDBPyConnection, table: Table, root: Path, load_id: int, repeated: bool) -> None:
+    """After appending, refuses a row that differs from the stored row of its key (from an earlier load, or the first
+    copy in this dataset): a re-sent copy changes nothing, but a different one was dropped without a word (a
+    negative test re-sent as positive). One join on the key, whatever the dataset's size."""
+    found = con.execute(sql(f"load/conflicts_{table.name}"), {"load_id": load_id, "repeated": repeated}).fetchall()
+    if not found:
+        return
+    file, row, column, key, known, sent, sent_earlier, conflicts = found[0]
+    if sent_earlier:
+        # Identifiers come from the contract; the key's value is bound.
+        first = con.execute(
+            f"SELECT _file, _row FROM src WHERE {table.key} = ? ORDER BY _file, _row LIMIT 1", [key]
+        ).fetchall()[0]
+        where = f"{table.key} {key} was sent earlier ({Path(first[0]).relative_to(root)} row {first[1]}) with {column} {known}"
+    else:
+        where = f"{table.key} {key} is stored with {column} {known}"
+    if table.key == "event_id":
+        remedy = "a correction must be sent as a new event"
+    else:
+        # The register's derived counts (people per ward, cards, households for tracing) are built once per
+        # person; changing one in place would leave them wrong, so a change needs its own path.
+        remedy = f"a load does not change a stored {_REGISTER_NOUNS[table.name]}"
+    rows = "1 conflicting row" if conflicts == 1 else f"{conflicts:,} conflicting rows"
+    raise DatasetError(
+        f"{Path(file).relative_to(root)} row {row} column {column}: {where}, this row has {sent} "
+        f"({rows} in {table.name}); {remedy}"
+    )
+
+
+def _deduplicate(con: duckdb.DuckDBPyConnection, table: Table) -> int:
+    """Events sent twice in one dataset count once: keep the first copy (only when there are copies); returns how many
+    copies there were. `_check_conflicts` then refuses a copy that differs from the first."""
     key = table.key
     copies = con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM src").fetchall()[0][0]
     if copies:
@@ -140,6 +246,7 @@ def _deduplicate(con: duckdb.DuckDBPyConnection, table: Table) -> None:
             f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _file, _row) = 1"
         )
         con.table("src_once").create_view("src", replace=True)
+    return copies
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -151,6 +258,32 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 CaseStep = Callable[[duckdb.DuckDBPyConnection, int], object]
 
 
+class _ReadFailed(Exception):
+    """DuckDB failed while reading one table's files inside the load transaction (which is then aborted)."""
+
+    def __init__(self, table: Table, files: list[Path], error: duckdb.Error) -> None:
+        super().__init__(str(error))
+        self.table, self.files, self.error = table, files, error
+
+
+def _unreadable(con: duckdb.DuckDBPyConnection, failed: _ReadFailed, root: Path) -> DatasetError | None:
+    """The first of the table's files whose contract columns cannot be read to the end (a corrupt page shows only
+    when its rows are decoded, not at DESCRIBE), as a DatasetError naming it; None when every file reads."""
+    for path in failed.files:
+        optional = _check_columns(con, failed.table, [path], root).optional
+        names = [c.name for c in failed.table.columns] + [
+            c.name for c in failed.table.optional_columns if c.name in optional
+        ]
+        try:
+            # hash() decodes every value; identifiers come from the contract.
+            con.read_parquet(str(path)).aggregate(", ".join(f"max(hash({n}))" for n in names)).fetchall()
+        except duckdb.Error as exc:
+            rel = path.relative_to(root)
+            reason = str(exc).splitlines()[0].replace(str(path), str(rel))
+            return DatasetError(f"{rel}: not a readable Parquet file ({reason})")
+    return None
+
+
 def _load(
     con: duckdb.DuckDBPyConnection, folder: Path, progress: Callable[[str], None], after_cases: CaseStep | None
 ) -> LoadReport:
@@ -158,7 +291,28 @@ def _load(
     tables = discover(folder)
     for name, files in tables.items():
         _check_columns(con, TABLES[name], files, folder)
+    try:
+        return _append(con, folder, tables, progress, after_cases, started)
+    except _ReadFailed as failed:
+        # The transaction is rolled back by now, so the files can be read again to find the broken one.
+        unreadable = _unreadable(con, failed, folder)
+        if unreadable is None:
+            raise failed.error from None
+        raise unreadable from failed.error
+
+
+def _append(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    tables: dict[str, list[Path]],
+    progress: Callable[[str], None],
+    after_cases: CaseStep | None,
+    started: float,
+) -> LoadReport:
+    """Validates and appends every table, then derives, inside one transaction."""
+    bounds = _bounds(dt.datetime.now(dt.UTC))
     with transaction(con):
+        con.execute(sql("load/shown_values"))
         load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[0][0]
         con.execute(
             "INSERT INTO loads (load_id, source, started_at) VALUES (?, ?, ?)",
@@ -171,14 +325,21 @@ def _load(
             table, files = TABLES[name], tables[name]
             table_started = time.perf_counter()
             progress(f"{name}: checking {len(files)} file(s)")
-            optional = _check_columns(con, table, files, folder)
-            _source_view(con, table, files, optional)
-            _validate(con, table, folder)
-            entry = TableReport(name, len(files), read=_count(con, "src"))
-            _deduplicate(con, table)
-            before = _count(con, name)
-            progress(f"{name}: appending {entry.read:,} rows")
-            con.execute(sql(f"load/insert_{name}"), {"load_id": load_id})
+            columns = _check_columns(con, table, files, folder)
+            try:
+                _source_view(con, table, files, columns)
+                _validate(con, table, folder, bounds)
+                entry = TableReport(name, len(files), read=_count(con, "src"))
+                copies = _deduplicate(con, table)
+                before = _count(con, name)
+                progress(f"{name}: appending {entry.read:,} rows")
+                con.execute(sql(f"load/insert_{name}"), {"load_id": load_id})
+                # Every copy again (deduplication left only the first of each key in `src`), against what is stored.
+                _source_view(con, table, files, columns)
+                _check_conflicts(con, table, folder, load_id, repeated=copies > 0)
+            except duckdb.Error as exc:
+                # Every step above reads the files again (`src` is a view over them).
+                raise _ReadFailed(table, files, exc) from exc
             entry.loaded = _count(con, name) - before
             entry.already_loaded = entry.read - entry.loaded
             entry.seconds = time.perf_counter() - table_started

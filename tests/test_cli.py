@@ -53,3 +53,35 @@ def test_bad_arguments_exit_2(tmp_path: Path) -> None:
     assert pccovid("frobnicate").returncode == 2
     result = pccovid("serve", "--db", str(tmp_path / "none.duckdb"))
     assert result.returncode == 2 and "no store" in result.stderr
+
+
+def test_a_huge_bad_value_gives_a_short_line(seed_dir: Path, tmp_path: Path) -> None:
+    """A 10 MB bad value was echoed whole: 10 MB of stderr. The line shows its first 40 characters."""
+    bad = tmp_path / "bad"
+    shutil.copytree(seed_dir, bad)
+    huge = "ward " + "x" * 10_000_000 + "\n"
+    person = (13, None, "Ngô Thị Phương", seed.PEOPLE[0][3], "F", None, 500, huge)
+    pq.write_table(seed.table("people", [*seed.PEOPLE, person]), bad / "people.parquet")
+    result = pccovid("load", str(bad), "--db", str(tmp_path / "store.duckdb"), "--quiet")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "pccovid load: people.parquet row 13 column ward_code: ward " + "x" * 35 + "… is not a ward code (GSO, 2021)"
+        " — nothing was loaded"
+    ]
+
+
+def test_a_corrupt_parquet_file_exits_2_naming_it(seed_dir: Path, tmp_path: Path) -> None:
+    """A damaged zstd page fails only when its rows are decoded; that used to end in a traceback."""
+    bad = tmp_path / "bad"
+    shutil.copytree(seed_dir, bad)
+    path = bad / "checkins" / "part-0003.parquet"
+    rows = [(100_000 + i, 1 + i % 12, 1 + i % 5, seed.at(20, 9), "person_scan", "in") for i in range(50_000)]
+    pq.write_table(seed.table("checkins", rows), path, compression="zstd")
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 256] = b"\xff" * 256
+    path.write_bytes(bytes(data))
+    result = pccovid("load", str(bad), "--db", str(tmp_path / "store.duckdb"), "--quiet")
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("pccovid load: checkins/part-0003.parquet: not a readable Parquet file (")
+    assert line.endswith(") — nothing was loaded")

@@ -1,12 +1,17 @@
 -- The first invalid health declaration of the dataset being loaded and how many are invalid: at most one row (file, row, problem, invalid).
+-- Bounds ($id_min, $earliest_ts, $latest_ts…) come from rules/plausibility.toml.
 WITH checked AS (
     SELECT
         s._file,
         s._row,
         CASE
             WHEN s.event_id IS NULL THEN 'event_id|missing'
+            WHEN s.event_id NOT BETWEEN $id_min AND $id_max THEN 'event_id|' || s.event_id || ' is not an id (' || $id_min || ' to ' || $id_max || ')'
             WHEN s.person_id IS NULL THEN 'person_id|missing'
+            WHEN s.person_id NOT BETWEEN $id_min AND $id_max THEN 'person_id|' || s.person_id || ' is not an id (' || $id_min || ' to ' || $id_max || ')'
             WHEN s.ts IS NULL THEN 'ts|missing'
+            WHEN s.ts < $earliest_ts THEN 'ts|' || shown_instant(s.ts) || ' is before ' || shown_instant($earliest_ts) || ', the earliest event the platform takes'
+            WHEN s.ts > $latest_ts THEN 'ts|' || shown_instant(s.ts) || ' is in the future'
             WHEN s.fever IS NULL THEN 'fever|missing'
             WHEN s.cough IS NULL THEN 'cough|missing'
             WHEN s.breathless IS NULL THEN 'breathless|missing'

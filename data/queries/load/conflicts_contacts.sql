@@ -1,0 +1,28 @@
+-- The first row of the dataset that differs from the stored Bluetooth encounter of its event_id, and how many differ: at most one row.
+-- Run after appending, so every row's key is stored: from an earlier load, or as the first copy this load appended
+-- (sent_earlier; $repeated: the dataset holds copies of a key). A copy equal in every column is no conflict:
+-- re-sending changes nothing.
+WITH compared AS (
+    SELECT s._file, s._row, s.event_id AS key, k.load_id = $load_id AS sent_earlier,
+        CASE
+            WHEN s.person_a IS DISTINCT FROM k.person_a
+                THEN {'field': 'person_a', 'known': shown(k.person_a), 'sent': shown(s.person_a)}
+            WHEN s.person_b IS DISTINCT FROM k.person_b
+                THEN {'field': 'person_b', 'known': shown(k.person_b), 'sent': shown(s.person_b)}
+            WHEN s.start_ts IS DISTINCT FROM k.start_ts
+                THEN {'field': 'start_ts', 'known': shown_instant(k.start_ts), 'sent': shown_instant(s.start_ts)}
+            WHEN s.duration_s IS DISTINCT FROM k.duration_s
+                THEN {'field': 'duration_s', 'known': shown(k.duration_s), 'sent': shown(s.duration_s)}
+            WHEN s.distance_m IS DISTINCT FROM k.distance_m
+                THEN {'field': 'distance_m', 'known': shown(k.distance_m), 'sent': shown(s.distance_m)}
+        END AS difference
+    FROM src AS s
+    JOIN contacts AS k ON k.event_id = s.event_id
+    -- Without copies in the dataset, a row appended by this load is the row itself: only earlier loads can differ.
+    WHERE k.load_id <> $load_id OR $repeated
+)
+SELECT _file, _row, difference.field, key, difference.known, difference.sent, sent_earlier, count(*) OVER () AS conflicts
+FROM compared
+WHERE difference IS NOT NULL
+ORDER BY _file, _row
+LIMIT 1

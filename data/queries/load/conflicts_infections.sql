@@ -1,0 +1,26 @@
+-- The first row of the dataset that differs from the stored ground-truth infection of its infectee, and how many differ: at most one row.
+-- Run after appending, so every row's key is stored: from an earlier load, or as the first copy this load appended
+-- (sent_earlier; $repeated: the dataset holds copies of a key). A copy equal in every column is no conflict:
+-- re-sending changes nothing.
+WITH compared AS (
+    SELECT s._file, s._row, s.infectee AS key, k.load_id = $load_id AS sent_earlier,
+        CASE
+            WHEN s.infector IS DISTINCT FROM k.infector
+                THEN {'field': 'infector', 'known': shown(k.infector), 'sent': shown(s.infector)}
+            WHEN s.ts IS DISTINCT FROM k.ts
+                THEN {'field': 'ts', 'known': shown_instant(k.ts), 'sent': shown_instant(s.ts)}
+            WHEN s.setting IS DISTINCT FROM k.setting
+                THEN {'field': 'setting', 'known': shown(k.setting), 'sent': shown(s.setting)}
+            WHEN s.venue_id IS DISTINCT FROM k.venue_id
+                THEN {'field': 'venue_id', 'known': shown(k.venue_id), 'sent': shown(s.venue_id)}
+        END AS difference
+    FROM src AS s
+    JOIN infections AS k ON k.infectee = s.infectee
+    -- Without copies in the dataset, a row appended by this load is the row itself: only earlier loads can differ.
+    WHERE k.load_id <> $load_id OR $repeated
+)
+SELECT _file, _row, difference.field, key, difference.known, difference.sent, sent_earlier, count(*) OVER () AS conflicts
+FROM compared
+WHERE difference IS NOT NULL
+ORDER BY _file, _row
+LIMIT 1
