@@ -38,7 +38,8 @@ from rules.tracing import tracing_rule_in_force  # noqa: E402
 from tracing import build_index, trace  # noqa: E402
 from tracing.evaluate import cluster_quality, recall  # noqa: E402
 from tracing.index import EPOCH_S  # noqa: E402
-from tracing.tracer import VN_OFFSET_S, cases_confirmed_on, infectious_window, trace_many, trace_rows  # noqa: E402
+from tracing.links import VN_OFFSET_S, infectious_window  # noqa: E402
+from tracing.tracer import cases_confirmed_on, trace_many, trace_rows  # noqa: E402
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 COMPLETE = ("people.parquet", "venues.parquet", "tests.parquet", "infections.parquet")

@@ -23,7 +23,8 @@ from data.sql import sql
 from data.tracing import cluster_rule_params
 from rules.tracing import cluster_rule
 from tracing.index import EPOCH_S, TraceIndex, build_index
-from tracing.tracer import VIA, BatchTrace, Links, rule_for, trace_rows
+from tracing.links import VIA, BatchTrace, Links
+from tracing.tracer import rule_for, trace_rows
 
 log = logging.getLogger(__name__)
 
