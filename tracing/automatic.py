@@ -13,7 +13,6 @@ import logging
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import numpy as np
@@ -21,6 +20,7 @@ import pyarrow as pa
 
 from data.sql import sql
 from data.tracing import cluster_rule_params
+from data.tracing_source import TracingSource
 from rules.tracing import cluster_rule
 from tracing.index import EPOCH_S, TraceIndex, build_index
 from tracing.links import VIA, BatchTrace, Links
@@ -36,19 +36,6 @@ _PER_CASE_TABLES = ("traces", "trace_contacts", "trace_points", "exposures")
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Creates tracing's tables if missing (idempotent; the store will run it after schema.sql)."""
     con.execute(_SCHEMA.read_text(encoding="utf-8"))
-
-
-class ConnectionReader:
-    """One connection seen as a Store by the tracing reads, e.g. the writer's inside a load's transaction."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self._con = con
-
-    def query(self, name: str, **params: Any) -> pa.Table:
-        return self._con.sql(sql(name), params=params).to_arrow_table()
-
-    def rows(self, name: str, **params: Any) -> list[tuple]:
-        return self._con.execute(sql(name), params).fetchall()
 
 
 def _store_id(con: duckdb.DuckDBPyConnection) -> str:
@@ -87,7 +74,7 @@ class TracingService:
                 or self._store_id != store_id
                 or (index.last_load and index.last_load != load_id and not _finished(con, index.last_load))
             )
-            reader = ConnectionReader(con)
+            reader = TracingSource(con)
             index = build_index(reader, load_id) if stale else index.refresh(reader, load_id)  # type: ignore[union-attr]
             self._index, self._store_id = index, store_id
             return index

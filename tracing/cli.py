@@ -29,6 +29,7 @@ def parse_instant(text: str) -> dt.datetime:
 
 def _open_index(db: str):
     from data.store import Store, StoreError
+    from data.tracing_source import TracingSource
     from tracing.index import build_index
 
     path = Path(db)
@@ -39,7 +40,7 @@ def _open_index(db: str):
     except StoreError as exc:
         raise TraceCommandError(str(exc)) from exc
     try:
-        return build_index(store)
+        return build_index(TracingSource(store.cursor()))
     finally:
         store.close()
 
