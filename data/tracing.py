@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from data.cache import cached
+from data.derive.tracing import cluster_rule_params
 from data.sql import sql
 from data.store import Store
 from data.viewer import Viewer
-from rules.tracing import cluster_rule
 
 
 def _reader() -> Store:
@@ -114,12 +114,6 @@ def _as_seen(link: dict, where: dict[int, dict]) -> dict:
         "via": link["via"],
         "venue_id": link["venue_id"],
     }
-
-
-def cluster_rule_params() -> dict:
-    """The cluster rule in force as the parameters of tracing/links_among.sql and tracing/cluster_links.sql."""
-    rule = cluster_rule()
-    return {"incubation_days": rule.incubation_days, "point_gap_hours": rule.point_gap_hours}
 
 
 @cached("tracing")
