@@ -11,7 +11,7 @@ import dash
 from components import callback_slots, compression, endpoints, inputs, page_scripts
 from components.shell import shell_layout
 from data import health, runtime
-from tracing import automatic
+from data.derive import tracing as automatic
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

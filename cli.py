@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import logging
 import os
 import shutil
@@ -11,12 +13,13 @@ import time
 from pathlib import Path
 
 from data.config import ROOT, db_path
-from tracing.cli import add_trace_command
 
 log = logging.getLogger("pccovid")
 
 DEMO_DATASET = ROOT / "var" / "demo"
 DEMO_LIVE_DAYS = 7
+VN = dt.timezone(dt.timedelta(hours=7))
+TRACE_BATCH = 2000  # cases traced together by `trace --all-cases`
 
 
 class CommandError(Exception):
@@ -151,6 +154,64 @@ def cmd_serve(args: argparse.Namespace) -> None:
     CommandCentre().run()
 
 
+def parse_instant(text: str) -> dt.datetime:
+    """An ISO 8601 instant; without an offset it is read in Viet Nam's time."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--as-of {text!r} is not an ISO 8601 time such as 2021-08-02T09:10:00+07:00") from None
+    return value if value.tzinfo else value.replace(tzinfo=VN)
+
+
+def _open_index(db: str):
+    """The tracing index built from the store at `db`, which is closed again."""
+    from data.store import Store, StoreError
+    from data.tracing_source import TracingSource
+    from tracing import build_index
+
+    path = Path(db)
+    if not path.is_file():
+        raise CommandError(f"{path}: no store; run `pccovid demo` or `pccovid load DIR --db {path}` first")
+    try:
+        store = Store(path)
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+    try:
+        return build_index(TracingSource(store.cursor()))
+    finally:
+        store.close()
+
+
+def _write_trace(result: dict) -> None:
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, separators=(", ", ": ")))
+    sys.stdout.write("\n")
+
+
+def cmd_trace(args: argparse.Namespace) -> None:
+    """One case's trace as JSON, or every confirmed case's as JSON lines by confirmation time (CONTRACT §2–3)."""
+    import numpy as np
+
+    from tracing import NotACase, trace, trace_many
+
+    if args.all_cases:
+        if args.as_of:
+            raise CommandError("--as-of applies to --person only")
+        index = _open_index(args.db)
+        cases = index.cases
+        order = np.lexsort((cases.person_id, cases.confirmed))
+        for begin in range(0, len(order), TRACE_BATCH):
+            for result in trace_many(index, cases.person_id[order[begin : begin + TRACE_BATCH]]):
+                _write_trace(result)
+        sys.stdout.flush()
+        return
+    as_of = parse_instant(args.as_of) if args.as_of else None
+    index = _open_index(args.db)
+    try:
+        _write_trace(trace(index, args.person, as_of=as_of))
+    except NotACase as exc:
+        raise CommandError(str(exc)) from exc
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="pccovid", description="PC-Covid command centre")
     sub = top.add_subparsers(dest="command", required=True)
@@ -185,7 +246,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--access-log", action="store_true")
     p.set_defaults(run=cmd_serve)
 
-    add_trace_command(sub, default_db)
+    p = sub.add_parser("trace", help="trace a confirmed case (F1, F2, points), or every case")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--person", type=int, metavar="ID", help="the confirmed case (person_id)")
+    which.add_argument("--all-cases", action="store_true", help="every confirmed case, one result per line")
+    p.add_argument("--as-of", metavar="TS", help="trace as at this instant (ISO 8601; Viet Nam time if no offset)")
+    p.add_argument("--db", default=default_db)
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="one JSON object (the default for --person)")
+    form.add_argument("--jsonl", action="store_true", help="one JSON object per line (the default for --all-cases)")
+    p.set_defaults(run=cmd_trace)
     return top
 
 

@@ -34,11 +34,13 @@ sys.path.insert(0, str(ROOT))
 
 from data.contract import VENUE_KINDS  # noqa: E402
 from data.store import Store  # noqa: E402
+from data.tracing_source import TracingSource  # noqa: E402
 from rules.tracing import tracing_rule_in_force  # noqa: E402
 from tracing import build_index, trace  # noqa: E402
 from tracing.evaluate import cluster_quality, recall  # noqa: E402
 from tracing.index import EPOCH_S  # noqa: E402
-from tracing.tracer import VN_OFFSET_S, cases_confirmed_on, infectious_window, trace_many, trace_rows  # noqa: E402
+from tracing.links import VN_OFFSET_S, infectious_window  # noqa: E402
+from tracing.tracer import cases_confirmed_on, trace_many, trace_rows  # noqa: E402
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 COMPLETE = ("people.parquet", "venues.parquet", "tests.parquet", "infections.parquet")
@@ -261,9 +263,10 @@ def main() -> None:
     db = ensure_store(dataset, args.preset)
     process = psutil.Process()
     store = Store(db)
+    source = TracingSource(store.cursor())
     gc.collect()
     rss_before = process.memory_info().rss
-    index = build_index(store)
+    index = build_index(source)
     rss_after = process.memory_info().rss
     gc.collect()
     gc.freeze()  # as the server does after start-up (app.py): the collector no longer walks long-lived objects
@@ -345,12 +348,12 @@ def main() -> None:
 
     print(f"\n== {args.preset}: recall against the scenario's infections ==")
     t = time.perf_counter()
-    found = recall(index, store)
+    found = recall(index, source.revealable_infections())
     for line in found.lines():
         print(f"  {line}")
     print(f"  (evaluated in {time.perf_counter() - t:.1f} s)")
     print(f"\n== {args.preset}: clusters against the scenario's transmission chains ==")
-    for line in cluster_quality(store).lines():
+    for line in cluster_quality(source.cluster_truth()).lines():
         print(f"  {line}")
     store.close()
 

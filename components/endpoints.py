@@ -6,9 +6,9 @@ import threading
 
 import flask
 
+from data.derive import tracing as automatic
 from data.geo import geometry_version, simplified_geojson
 from data.health import PROBE
-from tracing import automatic
 
 YEAR = 365 * 24 * 3600
 

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+# The venue kinds are domain vocabulary, shared with the tracing rules; the contract names them for the loader.
+from rules.venues import VENUE_KINDS as VENUE_KINDS
+
 # Parquet types (as DuckDB describes them) that each family of the contract accepts.
 TYPE_FAMILIES: dict[str, frozenset[str]] = {
     "integer": frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}),
@@ -57,23 +60,6 @@ class Table:
     def all_columns(self) -> tuple[Column, ...]:
         return self.columns + self.optional_columns
 
-
-VENUE_KINDS = (
-    "market",
-    "supermarket",
-    "restaurant",
-    "cafe",
-    "office",
-    "factory",
-    "school",
-    "hospital",
-    "clinic",
-    "worship",
-    "transport",
-    "checkpoint",
-    "residential",
-    "other",
-)
 
 TABLES: dict[str, Table] = {
     t.name: t

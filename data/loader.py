@@ -23,6 +23,7 @@ from data.contract import (
     Column,
     Table,
 )
+from data.derive.tracing import SERVICE
 from data.sql import sql
 from data.store import Store, bump_data_version, current_data_version, transaction
 from rules.case_definition import case_definition_in_force
@@ -391,8 +392,6 @@ def load_dataset(
     Every case the load confirms is traced inside the same transaction (automatic tracing) unless `after_cases`
     replaces that step."""
     if after_cases is None:
-        from tracing.automatic import SERVICE
-
         after_cases = SERVICE.trace_load
     report = store.writer.run(_load, Path(folder), progress or (lambda _msg: None), after_cases)
     if any(t.loaded for t in report.tables):

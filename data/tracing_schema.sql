@@ -1,5 +1,5 @@
 -- Tracing's tables: the stored trace of every confirmed case and the clusters of linked cases (executed after
--- schema.sql and rules_schema.sql; every statement is idempotent). Filled by tracing.automatic inside the load.
+-- schema.sql and rules_schema.sql; every statement is idempotent). Filled by data/derive/tracing.py inside the load.
 
 -- One row per traced case: when its positive result was stored (stored_ts), when its lists were written (ready_ts),
 -- how long the trace took and what it found. The infectious window is [window_start_ts, confirmed_ts).

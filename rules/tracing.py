@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.contract import VENUE_KINDS
+from rules.venues import VENUE_KINDS
 
 _FILE = Path(__file__).with_name("tracing.toml")
 

@@ -1,13 +1,13 @@
-"""Recall of the tracer against a synthetic scenario's ground truth (`infections`); evaluation only."""
+"""Recall of the tracer and quality of the clusters against a synthetic scenario's ground truth (`infections`), given
+as Arrow tables (data/tracing_source.py reads them); evaluation only."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyarrow as pa
 
-from data import tracing as source
-from data.store import Store
 from tracing.index import TraceIndex
 from tracing.tracer import rule_for, trace_rows
 
@@ -70,8 +70,9 @@ def _f1_pairs(index: TraceIndex, rows: np.ndarray) -> tuple[set[tuple[int, int]]
     return pairs, links, windows
 
 
-def recall(index: TraceIndex, store: Store) -> Recall:
-    truth = source.revealable_infections(store)
+def recall(index: TraceIndex, truth: pa.Table) -> Recall:
+    """How many of the revealable infections (`truth`: infector, infectee, setting, ts in seconds since EPOCH_S) the
+    infector's F1 list names, by setting."""
     all_rows = np.arange(len(index.cases))
     pairs, links, windows = _f1_pairs(index, all_rows)
     result = Recall(mean_f1=links / max(len(all_rows), 1))
@@ -106,8 +107,9 @@ class ClusterQuality:
         ]
 
 
-def cluster_quality(store: Store) -> ClusterQuality:
-    table = source.cluster_truth(store)
+def cluster_quality(table: pa.Table) -> ClusterQuality:
+    """The clusters (`table`: cluster_id, case_id, seed of every case in a cluster of two or more) against the true
+    chains."""
     members: dict[int, list] = {}
     for cluster_id, seed in zip(table.column("cluster_id").to_pylist(), table.column("seed").to_pylist(), strict=True):
         members.setdefault(cluster_id, []).append(seed)

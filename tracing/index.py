@@ -1,6 +1,7 @@
 """The in-memory tracing index: check-ins by venue and time and by person, encounters by person, households.
 
-Built from the store (through `data.tracing`, the only code here that reads it) into NumPy arrays:
+Built from Arrow tables handed to it by an `IndexSource` (the data layer implements it: data/tracing_source.py)
+into NumPy arrays:
 
 - people and venues get dense int32 numbers (`IdMap`); instants are int32 seconds since `EPOCH_S`;
 - check-ins are sorted by (venue, arrival) with the key `venue << 32 | arrival + 2**31` in one int64
@@ -22,22 +23,68 @@ import functools
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
 
-from data import tracing as source
-from data.contract import VENUE_KINDS
-from data.store import Store
 from rules.tracing import TracingRule, tracing_rules
+from rules.venues import VENUE_KINDS
 
 log = logging.getLogger(__name__)
 
-EPOCH_S = source.EPOCH_S
+# Instants travel as int32 seconds since this epoch (2020-01-01T00:00:00Z): enough until 2088.
+EPOCH_S = 1_577_836_800
 BIAS = 1 << 31  # arrival + BIAS is the (non-negative) low half of a venue key
 NO_EXIT = np.iinfo(np.int32).max
 NO_ONSET = np.iinfo(np.int32).min
 MAX_SEGMENTS = 8  # beyond this many appended segments, refresh rebuilds
+
+
+@dataclass(frozen=True)
+class RegisterChanges:
+    """What the loads after some load added to the register, and the last load the index should then hold."""
+
+    people: int
+    venues: int
+    last_load: int
+
+
+class IndexSource(Protocol):
+    """What the index is built from, as Arrow tables; instants are int32 seconds since EPOCH_S.
+
+    `upto_load` is the last load to read: a finished one, or the load in progress when the source reads inside its
+    transaction (tracing inside a load)."""
+
+    def register_changes(self, after_load: int, upto_load: int) -> RegisterChanges:
+        """How many people and venues the loads after `after_load` added, and the last finished load (or
+        `upto_load`, the load in progress)."""
+        ...
+
+    def new_register(self, after_load: int, upto_load: int) -> pa.Table:
+        """kind ('person' or 'venue'), id, venue_kind: the people and venues those loads added, by kind and id."""
+        ...
+
+    def people(self) -> pa.Table:
+        """person_id, household_id; one row per person, by person_id."""
+        ...
+
+    def venues(self) -> pa.Table:
+        """venue_id, kind; one row per venue, by venue_id."""
+        ...
+
+    def checkins(self, after_load: int, upto_load: int) -> pa.Table:
+        """person_id, venue_id, ts, is_exit; one row per scan of those loads."""
+        ...
+
+    def contacts(self, after_load: int, upto_load: int) -> pa.Table:
+        """person_a, person_b, start, duration_s, distance_m; one row per encounter of those loads."""
+        ...
+
+    def cases(self, lookback_days: int) -> pa.Table:
+        """person_id, sample, confirmed, onset (null without symptoms in the `lookback_days` before the sample); one
+        row per confirmed case, by person_id."""
+        ...
 
 
 def _column(table: pa.Table, name: str, dtype: type) -> np.ndarray:
@@ -324,37 +371,37 @@ class TraceIndex:
             f"{self.nbytes / 2**20:,.0f} MiB, built in {self.build_seconds:.2f} s"
         )
 
-    def refresh(self, store: Store, upto_load: int = 0) -> TraceIndex:
+    def refresh(self, source: IndexSource, upto_load: int = 0) -> TraceIndex:
         """The index brought up to date with the loads committed since it was built.
 
         Call after each load (e.g. from the writer's commit listener). Appends the new check-ins and
         encounters as new segments and re-reads the cases; returns a fully rebuilt index instead
         when the register changed (new people or venues) or too many segments piled up. `upto_load`: also the
-        load in progress (when `store` reads through the writer's connection inside that load's transaction).
+        load in progress (when `source` reads through the writer's connection inside that load's transaction).
         """
-        changes = source.register_changes(store, self.last_load, upto_load)
+        changes = source.register_changes(self.last_load, upto_load)
         if changes.last_load == self.last_load:
             return self
         if len(self.checkins) >= MAX_SEGMENTS:
-            return build_index(store, upto_load)
+            return build_index(source, upto_load)
         started = time.perf_counter()
-        if (changes.people or changes.venues) and not self._extend_register(store, changes.last_load):
-            return build_index(store, upto_load)
-        checkins, contacts = _segments(store, self.people, self.venues, self.last_load, changes.last_load)
+        if (changes.people or changes.venues) and not self._extend_register(source, changes.last_load):
+            return build_index(source, upto_load)
+        checkins, contacts = _segments(source, self.people, self.venues, self.last_load, changes.last_load)
         for segment in checkins:
             for earlier in self.checkins:
                 earlier.close_presences(*segment.unmatched_exits)
         self.checkins = self.checkins + checkins
         self.contacts = self.contacts + contacts
-        self.cases = Cases.build(source.cases(store, _lookback_days()), self.people)
+        self.cases = Cases.build(source.cases(_lookback_days()), self.people)
         self.last_load = changes.last_load
         log.info("tracing index refreshed to load %d in %.2f s", self.last_load, time.perf_counter() - started)
         return self
 
-    def _extend_register(self, store: Store, upto_load: int) -> bool:
+    def _extend_register(self, source: IndexSource, upto_load: int) -> bool:
         """Appends the people and venues of the new loads when their ids all come after the known ones (new
         registrations), so dense numbers stay; False when a rebuild is needed instead."""
-        added = source.new_register(store, self.last_load, upto_load)
+        added = source.new_register(self.last_load, upto_load)
         kinds = added.column("kind").to_pylist()
         ids = _column(added, "id", np.int64)
         is_person = np.array([k == "person" for k in kinds], bool)
@@ -365,7 +412,7 @@ class TraceIndex:
             return False
         if len(new_people):
             self.people = IdMap(np.concatenate([self.people.ids, new_people]))
-            people_table = source.people(store)
+            people_table = source.people()
             _, household_of = np.unique(_column(people_table, "household_id", np.int64), return_inverse=True)
             self.household_of = household_of.astype(np.int32)
             self.household_members = stable_order(self.household_of).astype(np.int32)
@@ -398,11 +445,11 @@ def _lookback_days() -> int:
 
 
 def _segments(
-    store: Store, people: IdMap, venues: IdMap, after_load: int, upto_load: int
+    source: IndexSource, people: IdMap, venues: IdMap, after_load: int, upto_load: int
 ) -> tuple[list[CheckinSegment], list[ContactSegment]]:
     checkins_out: list[CheckinSegment] = []
     contacts_out: list[ContactSegment] = []
-    table = source.checkins(store, after_load, upto_load)
+    table = source.checkins(after_load, upto_load)
     if table.num_rows:
         person = people.dense(_column(table, "person_id", np.int64))
         venue = venues.dense(_column(table, "venue_id", np.int64))
@@ -414,7 +461,7 @@ def _segments(
             log.warning("tracing index: %d check-ins of unknown people or venues left out", int((~known).sum()))
             person, venue, ts, is_exit = person[known], venue[known], ts[known], is_exit[known]
         checkins_out.append(CheckinSegment.build(person, venue, ts, is_exit, len(people)))
-    table = source.contacts(store, after_load, upto_load)
+    table = source.contacts(after_load, upto_load)
     if table.num_rows:
         a = people.dense(_column(table, "person_a", np.int64))
         b = people.dense(_column(table, "person_b", np.int64))
@@ -432,24 +479,24 @@ def _segments(
     return checkins_out, contacts_out
 
 
-def build_index(store: Store, upto_load: int = 0) -> TraceIndex:
-    """A full build from the store: every load finished so far (and `upto_load`, the load in progress, if given)."""
+def build_index(source: IndexSource, upto_load: int = 0) -> TraceIndex:
+    """A full build from the source: every load finished so far (and `upto_load`, the load in progress, if given)."""
     started = time.perf_counter()
-    last_load = source.register_changes(store, 0, upto_load).last_load
-    people_table = source.people(store)
+    last_load = source.register_changes(0, upto_load).last_load
+    people_table = source.people()
     people = IdMap(_column(people_table, "person_id", np.int64))
     _, household_of = np.unique(_column(people_table, "household_id", np.int64), return_inverse=True)
     household_of = household_of.astype(np.int32)
     del people_table
     members = stable_order(household_of).astype(np.int32)
     household_offsets = offsets_of(household_of[members], int(household_of.max()) + 1 if len(household_of) else 0)
-    venues_table = source.venues(store)
+    venues_table = source.venues()
     venues = IdMap(_column(venues_table, "venue_id", np.int64))
     kind_code = {kind: i for i, kind in enumerate(VENUE_KINDS)}
     venue_kind = np.array(
         [kind_code.get(k, kind_code["other"]) for k in venues_table.column("kind").to_pylist()], np.int8
     )
-    checkins, contacts = _segments(store, people, venues, 0, last_load)
+    checkins, contacts = _segments(source, people, venues, 0, last_load)
     index = TraceIndex(
         people=people,
         household_members=members,
@@ -459,7 +506,7 @@ def build_index(store: Store, upto_load: int = 0) -> TraceIndex:
         venue_kind=venue_kind,
         checkins=checkins,
         contacts=contacts,
-        cases=Cases.build(source.cases(store, _lookback_days()), people),
+        cases=Cases.build(source.cases(_lookback_days()), people),
         last_load=last_load,
     )
     index.build_seconds = time.perf_counter() - started

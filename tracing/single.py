@@ -3,27 +3,20 @@
 For a single case the batched tracer's cost is its ~100 small NumPy calls, not the data: a case has tens of
 presences and encounters. Here those are read as slices and looped over in Python, and only the winners become
 arrays, so the result is the batched tracer's exactly (same rules, same strongest link, same order) — the F2 pass,
-which has many sources, stays vectorised. `tracing.tracer.trace` uses this for one case.
+which has many sources, is the batched one (`tracing.exposures.second_degree`). `tracing.tracer.trace` uses this
+for one case.
 """
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from rules.tracing import TracingRule
+from tracing.exposures import second_degree
 from tracing.index import BIAS, TraceIndex, expand_ranges
-from tracing.tracer import (
-    HOUSEHOLD,
-    PROXIMITY,
-    VENUE,
-    Links,
-    Points,
-    _exposures,
-    _ordered_for_output,
-    _strongest,
-    _without,
-    infectious_window,
-)
+from tracing.links import HOUSEHOLD, PROXIMITY, VENUE, BatchTrace, Links, Points, infectious_window, ordered_for_output
 
 _LOW = 0xFFFFFFFF
 _NAN = float("nan")
@@ -190,12 +183,8 @@ def _points(visits: list, candidates: list) -> Points:
 
 def trace_row(
     index: TraceIndex, row: int, rule: TracingRule, *, f2: bool = True, points: bool = True, as_of: int | None = None
-):
+) -> BatchTrace:
     """One case's BatchTrace, equal to `trace_rows(index, [row], rule, …)`."""
-    import time
-
-    from tracing.tracer import BatchTrace
-
     started = time.perf_counter()
     cases = index.cases
     rows = np.array([row], np.int64)
@@ -212,22 +201,14 @@ def trace_row(
     if rule.household:
         _household_candidates(index, person, start, candidates)
     f1, exposed_at = _f1_links(candidates, person)
-    f2_links = None
-    if f2:
-        active = exposed_at < end
-        until = np.full(int(active.sum()), end, np.int64)
-        links2, _ = _exposures(index, rule, f1.group[active], f1.other[active], exposed_at[active], until, False)
-        links2 = links2.take(links2.other != person)
-        links2 = _without(links2, f1.group, f1.other)
-        f2_links, _ = _strongest(links2)
-        f2_links = _ordered_for_output(f2_links)
+    f2_links = second_degree(index, rule, f1, exposed_at, cases.person[rows], window_end) if f2 else None
     return BatchTrace(
         index=index,
         rule=rule,
         rows=rows,
         window_start=window_start,
         window_end=window_end,
-        f1=_ordered_for_output(f1),
+        f1=ordered_for_output(f1),
         f2=f2_links,
         points=found_points,
         seconds=time.perf_counter() - started,

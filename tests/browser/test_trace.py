@@ -9,11 +9,11 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from data.derive.tracing import SERVICE
 from data.loader import load_dataset
 from data.store import Store
 from tests.browser.conftest import screenshot
 from tests.conftest import serve
-from tracing.automatic import SERVICE
 
 pytestmark = pytest.mark.browser
 

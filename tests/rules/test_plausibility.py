@@ -11,7 +11,7 @@ from rules.plausibility import plausibility
 
 def test_every_bound_holds_what_the_loader_relies_on() -> None:
     rule = plausibility()
-    # The tracer carries instants as int32 seconds from 2020-01-01T00:00:00Z (data/tracing.py EPOCH_S).
+    # The tracer carries instants as int32 seconds from 2020-01-01T00:00:00Z (tracing/index.py EPOCH_S).
     assert rule.earliest_event == dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     assert dt.timedelta(0) < rule.clock_skew <= dt.timedelta(hours=1)
     assert rule.id_range == (0, 2**63 - 1)  # the store's BIGINT

@@ -7,11 +7,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from data.derive import tracing as automatic
+from data.derive.tracing import SERVICE, TracingService, trace_new_cases
 from data.loader import load_dataset
 from data.store import Store, transaction
 from rules.tracing import cluster_rule
 from tests import seed
-from tracing.automatic import SERVICE, TracingService, trace_new_cases
 
 
 def trace_loaded(store: Store) -> dict:
@@ -217,11 +218,8 @@ def test_an_f1s_log_uploaded_later_retraces_the_case_for_its_f2(traced: Store, t
 
 
 def test_the_server_start_warms_the_index_and_catches_up_on_untraced_cases(store: Store) -> None:
-    from tracing import automatic
-
     def untrace(con):
         with transaction(con):
-            automatic.ensure_schema(con)
             for table in ("traces", "trace_contacts", "trace_points", "clusters", "cluster_cases"):
                 con.execute(f"DELETE FROM {table}")
 

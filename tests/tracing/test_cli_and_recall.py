@@ -12,6 +12,7 @@ import pytest
 import scenario
 from data.loader import load_dataset
 from data.store import Store
+from data.tracing_source import TracingSource
 from tracing import build_index
 from tracing.evaluate import recall
 
@@ -90,7 +91,8 @@ def test_recall_against_the_scenario(tmp_path_factory: pytest.TempPathFactory) -
     store = Store(folder / "store.duckdb")
     try:
         load_dataset(store, folder / "dataset")
-        found = recall(build_index(store), store)
+        source = TracingSource(store.cursor())
+        found = recall(build_index(source), source.revealable_infections())
     finally:
         store.close()
     assert found.revealable >= 100, found.lines()

@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 
 from data.loader import load_dataset
 from data.store import Store
+from data.tracing_source import TracingSource
 from tests import seed
 from tracing import build_index, trace
 
@@ -35,12 +36,12 @@ def _later_load(folder: Path, person_id: int, household_id: int) -> Path:
 
 
 def test_new_people_and_venues_are_appended_and_trace_as_a_rebuild(store: Store, tmp_path: Path) -> None:
-    index = build_index(store)
+    index = build_index(TracingSource(store.cursor()))
     # A newcomer joining household 200 (Hoàng Đức Giang's), a new shop.
     load_dataset(store, _later_load(tmp_path / "later", 13, 200))
-    refreshed = index.refresh(store)
+    refreshed = index.refresh(TracingSource(store.cursor()))
     assert refreshed is index and len(refreshed.checkins) == 2 and refreshed.last_load == 2
-    rebuilt = build_index(store)
+    rebuilt = build_index(TracingSource(store.cursor()))
     for case in rebuilt.cases.person_id.tolist():
         assert _without_time(trace(refreshed, case)) == _without_time(trace(rebuilt, case))
     f1 = {e["person_id"]: e for e in trace(refreshed, 1)["f1"]}
@@ -49,7 +50,7 @@ def test_new_people_and_venues_are_appended_and_trace_as_a_rebuild(store: Store,
 
 
 def test_a_new_person_numbered_among_the_known_ones_rebuilds(store: Store, tmp_path: Path) -> None:
-    index = build_index(store)
+    index = build_index(TracingSource(store.cursor()))
     folder = tmp_path / "gap"
     folder.mkdir()
     pq.write_table(
@@ -57,5 +58,5 @@ def test_a_new_person_numbered_among_the_known_ones_rebuilds(store: Store, tmp_p
         folder / "people.parquet",
     )
     load_dataset(store, folder)
-    refreshed = index.refresh(store)
+    refreshed = index.refresh(TracingSource(store.cursor()))
     assert refreshed is not index and len(refreshed.people) == 13

@@ -10,6 +10,7 @@ import pytest
 
 from data.loader import load_dataset
 from data.store import Store
+from data.tracing_source import TracingSource
 from tests import seed
 from tracing import build_index, trace, trace_many
 from tracing.tracer import NotACase
@@ -157,7 +158,7 @@ def world(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="module")
 def index(world: Store):
-    return build_index(world)
+    return build_index(TracingSource(world.cursor()))
 
 
 def f1_of(index, case: int) -> dict[int, dict]:
@@ -297,11 +298,11 @@ def test_refresh_appends_a_load_and_matches_a_rebuild(tmp_path: Path, world: Sto
     ]
     pq.write_table(seed.table("checkins", rows), later / "checkins.parquet")
     load_dataset(world, later)
-    refreshed = index.refresh(world)
+    refreshed = index.refresh(TracingSource(world.cursor()))
     assert len(refreshed.checkins) == 2
     f1 = f1_of(refreshed, 301)
     assert f1[306]["overlap_s"] == 10 * 60 and 305 in f1
-    rebuilt = build_index(world)
+    rebuilt = build_index(TracingSource(world.cursor()))
     assert {k: v for k, v in trace(rebuilt, 301).items() if k != "elapsed_ms"} == {
         k: v for k, v in trace(refreshed, 301).items() if k != "elapsed_ms"
     }

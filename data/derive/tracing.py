@@ -1,9 +1,12 @@
-"""Automatic tracing: every case a load confirms is traced inside that load, its lists stored, its F1s quarantined.
+"""The tracing stage of the write path: every case a load confirms is traced inside that load, its lists stored, its
+F1s quarantined, its cluster updated.
 
-The loader calls `trace_new_cases(con, load_id)` on the writer's connection inside the load's transaction, after
+The loader calls `SERVICE.trace_load(con, load_id)` on the writer's connection inside the load's transaction, after
 the `cases` table is up to date and before the rules engine reads `exposures` and `quarantine`. The process keeps
 one warm index (`SERVICE`): built once (at server start, on the writer thread, by `start(store)`), refreshed from
-the writer's connection before each load's tracing, so no request ever builds it.
+the writer's connection before each load's tracing, so no request ever builds it. The tracing itself is pure
+computation (tracing/); this module reads its input (data/tracing_source.py) and stores its results, every
+statement a file under queries/tracing/.
 """
 
 from __future__ import annotations
@@ -12,55 +15,47 @@ import datetime as dt
 import logging
 import threading
 import time
-from pathlib import Path
-from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from data.sql import sql
-from data.tracing import cluster_rule_params
+from data.store import Store, bump_data_version, transaction
+from data.tracing_source import TracingSource
 from rules.tracing import cluster_rule
+from tracing.clusters import cluster_cases
 from tracing.index import EPOCH_S, TraceIndex, build_index
-from tracing.tracer import VIA, BatchTrace, Links, rule_for, trace_rows
+from tracing.results import contact_table, point_table, trace_table
+from tracing.tracer import rule_for, trace_rows
 
 log = logging.getLogger(__name__)
 
-_SCHEMA = Path(__file__).resolve().parent.parent / "data" / "tracing_schema.sql"
-# Tables holding one row set per traced case, cleared before a case is traced again (an allow-list).
-_PER_CASE_TABLES = ("traces", "trace_contacts", "trace_points", "exposures")
+# Before cases are traced again: their previous trace's quarantines, then its rows in each per-case table (an
+# allow-list of statements, each reading the view `retraced`).
+_FORGET_RETRACED = (
+    "tracing/forget_quarantine",
+    "tracing/forget_traces",
+    "tracing/forget_trace_contacts",
+    "tracing/forget_trace_points",
+    "tracing/forget_exposures",
+)
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Creates tracing's tables if missing (idempotent; the store will run it after schema.sql)."""
-    con.execute(_SCHEMA.read_text(encoding="utf-8"))
-
-
-class ConnectionReader:
-    """One connection seen as a Store by the tracing reads, e.g. the writer's inside a load's transaction."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self._con = con
-
-    def query(self, name: str, **params: Any) -> pa.Table:
-        return self._con.sql(sql(name), params=params).to_arrow_table()
-
-    def rows(self, name: str, **params: Any) -> list[tuple]:
-        return self._con.execute(sql(name), params).fetchall()
+def cluster_rule_params() -> dict:
+    """The cluster rule in force as the parameters of tracing/links_among.sql and tracing/cluster_links.sql."""
+    rule = cluster_rule()
+    return {"incubation_days": rule.incubation_days, "point_gap_hours": rule.point_gap_hours}
 
 
 def _store_id(con: duckdb.DuckDBPyConnection) -> str:
-    found = con.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchall()
+    found = con.execute(sql("tracing/store_id")).fetchall()
     return found[0][0] if found else ""
 
 
-def _finished(con: duckdb.DuckDBPyConnection, load_id: int) -> bool:
-    return bool(
-        con.execute("SELECT count(*) FROM loads WHERE load_id = ? AND finished_at IS NOT NULL", [load_id]).fetchall()[
-            0
-        ][0]
-    )
+def _load_finished(con: duckdb.DuckDBPyConnection, load_id: int) -> bool:
+    return bool(con.execute(sql("tracing/load_finished"), {"load_id": load_id}).fetchall()[0][0])
 
 
 class TracingService:
@@ -84,9 +79,9 @@ class TracingService:
             stale = (
                 index is None
                 or self._store_id != store_id
-                or (index.last_load and index.last_load != load_id and not _finished(con, index.last_load))
+                or (index.last_load and index.last_load != load_id and not _load_finished(con, index.last_load))
             )
-            reader = ConnectionReader(con)
+            reader = TracingSource(con)
             index = build_index(reader, load_id) if stale else index.refresh(reader, load_id)  # type: ignore[union-attr]
             self._index, self._store_id = index, store_id
             return index
@@ -108,10 +103,7 @@ class TracingService:
         """On the writer thread at start: builds the index, then traces any case no trace covers yet (a store
         loaded before tracing existed) in its own transaction. Returns the summary; `data_version` is set when
         that wrote anything."""
-        ensure_schema(con)
         index = self.index_for(con)
-        from data.store import bump_data_version, transaction
-
         summary: dict = {"cases": 0, "data_version": None}
         if con.execute(sql("tracing/untraced_cases"), {"load_id": index.last_load}).fetchall():
             with transaction(con):
@@ -127,7 +119,7 @@ class TracingService:
 SERVICE = TracingService()
 
 
-def start(store) -> threading.Thread:
+def start(store: Store) -> threading.Thread:
     """At server start: warms the index on the writer thread in the background; tells listeners if catching up
     on untraced cases changed the data. Call once after the store is open (e.g. in app.py)."""
 
@@ -166,7 +158,6 @@ def trace_new_cases(
     """
     started = time.perf_counter()
     stored_ts = stored_ts or dt.datetime.now(dt.UTC)
-    ensure_schema(con)
     if index is None:
         index = SERVICE.index_for(con, load_id)
     untraced = con.execute(sql("tracing/untraced_cases"), {"load_id": load_id}).fetchall()
@@ -177,9 +168,8 @@ def trace_new_cases(
     again = [row[0] for row in untraced if row[1]]
     if again:
         con.register("retraced", pa.table({"case_id": pa.array(again, pa.int64())}))
-        con.execute(sql("tracing/forget_quarantine"))
-        for table in _PER_CASE_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE case_id IN (SELECT case_id FROM retraced)")
+        for statement in _FORGET_RETRACED:
+            con.execute(sql(statement))
         con.unregister("retraced")
     rows = index.cases.find(case_ids)
     if (rows < 0).any():
@@ -194,10 +184,10 @@ def trace_new_cases(
     traces, contacts, points = [], [], []
     for name, rule_rows in by_rule.items():
         batch = trace_rows(index, np.array(rule_rows, np.int64), rules[name])
-        traces.append(_trace_table(batch))
-        contacts.append(_contact_table(batch, batch.f1, 1))
-        contacts.append(_contact_table(batch, batch.f2, 2))
-        points.append(_point_table(batch))
+        traces.append(trace_table(batch))
+        contacts.append(contact_table(batch, batch.f1, 1))
+        contacts.append(contact_table(batch, batch.f2, 2))
+        points.append(point_table(batch))
     new_traces = pa.concat_tables(traces)
     new_contacts = pa.concat_tables(contacts)
     new_points = pa.concat_tables(points)
@@ -213,13 +203,13 @@ def trace_new_cases(
         con.execute(
             sql("tracing/store_traces"), {**params, "stored_ts": stored_ts, "ready_ts": dt.datetime.now(dt.UTC)}
         )
-        summary["clusters_touched"] = _update_clusters(con, load_id)
+        summary["clusters_touched"] = _update_clusters(con, load_id, new_traces)
     finally:
         for view in ("new_traces", "new_contacts", "new_points"):
             con.unregister(view)
     summary.update(
-        f1=int(pa.compute.sum(new_traces.column("f1_count")).as_py() or 0),
-        f2=int(pa.compute.sum(new_traces.column("f2_count")).as_py() or 0),
+        f1=int(pc.sum(new_traces.column("f1_count")).as_py() or 0),
+        f2=int(pc.sum(new_traces.column("f2_count")).as_py() or 0),
         points=new_points.num_rows,
         seconds=round(time.perf_counter() - started, 3),
     )
@@ -227,121 +217,32 @@ def trace_new_cases(
     return summary
 
 
-def _trace_table(batch: BatchTrace) -> pa.Table:
-    n = len(batch.rows)
-    per_case = np.arange(n + 1)
-    f1_counts = np.diff(np.searchsorted(batch.f1.group, per_case))
-    f2_counts = np.diff(np.searchsorted(batch.f2.group, per_case)) if batch.f2 is not None else np.zeros(n, np.int64)
-    points_counts = (
-        np.diff(np.searchsorted(batch.points.group, per_case)) if batch.points is not None else np.zeros(n, np.int64)
-    )
-    return pa.table(
-        {
-            "case_id": pa.array(batch.index.cases.person_id[batch.rows], pa.int64()),
-            "window_start_s": pa.array(batch.window_start, pa.int64()),
-            "elapsed_ms": pa.array(np.full(n, batch.seconds * 1000 / max(n, 1)), pa.float64()),
-            "f1_count": pa.array(f1_counts, pa.int32()),
-            "f2_count": pa.array(f2_counts, pa.int32()),
-            "points_count": pa.array(points_counts, pa.int32()),
-            "rule_version": pa.array([batch.rule.name] * n, pa.string()),
-            "quarantine_days": pa.array(np.full(n, batch.rule.quarantine_days), pa.int32()),
-        }
-    )
-
-
-def _contact_table(batch: BatchTrace, links: Links | None, degree: int) -> pa.Table:
-    index = batch.index
-    if links is None:
-        links = batch.f1.take(np.empty(0, np.int64))
-    n = len(links)
-    people, venues = index.people.ids, index.venues.ids
-    is_venue = links.via == 2
-    is_proximity = links.via == 1
-    venue_ids = venues[np.maximum(links.venue, 0)] if len(venues) else np.zeros(n, np.int64)
-    return pa.table(
-        {
-            "case_id": pa.array(index.cases.person_id[batch.rows][links.group], pa.int64()),
-            "person_id": pa.array(people[links.other], pa.int64()),
-            "degree": pa.array(np.full(n, degree), pa.int8()),
-            "via": pa.array(np.array(VIA, dtype=object)[links.via], pa.string()),
-            "through": pa.array(people[links.through], pa.int64(), mask=np.full(n, degree == 1)),
-            "venue_id": pa.array(venue_ids, pa.int64(), mask=~is_venue),
-            "exposure_s": pa.array(links.ts, pa.int64()),
-            "overlap_s": pa.array(links.overlap, pa.int64(), mask=~is_venue),
-            "duration_s": pa.array(links.duration, pa.int64(), mask=~is_proximity),
-            "distance_m": pa.array(links.distance.astype(np.float64).round(2), pa.float64(), mask=~is_proximity),
-            "rule_version": pa.array([batch.rule.name] * n, pa.string()),
-        }
-    )
-
-
-def _point_table(batch: BatchTrace) -> pa.Table:
-    found = batch.points
-    case_ids = batch.index.cases.person_id[batch.rows]
-    return pa.table(
-        {
-            "case_id": pa.array(case_ids[found.group], pa.int64()),
-            "venue_id": pa.array(batch.index.venues.ids[found.venue], pa.int64()),
-            "first_s": pa.array(found.first, pa.int64()),
-            "last_s": pa.array(found.last, pa.int64()),
-            "people_exposed": pa.array(found.exposed, pa.int32()),
-        }
-    )
-
-
-class _Components:
-    """Union-find over case ids."""
-
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        parent.setdefault(x, x)
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-_CLUSTER_RULE_KEY = "cluster_rule"
-
-
 def clusters_need_rebuild(con: duckdb.DuckDBPyConnection) -> bool:
     """True when traced cases were clustered under another cluster rule than the one in force (or none recorded)."""
-    if not con.execute("SELECT count(*) FROM traces").fetchall()[0][0]:
-        return False
-    found = con.execute("SELECT value FROM meta WHERE key = ?", [_CLUSTER_RULE_KEY]).fetchall()
-    return not found or found[0][0] != cluster_rule().name
+    traced, recorded = con.execute(sql("tracing/cluster_rule_recorded")).fetchall()[0]
+    return bool(traced) and recorded != cluster_rule().name
 
 
 def rebuild_clusters(con: duckdb.DuckDBPyConnection, load_id: int) -> int:
     """Clusters every traced case again from its stored links, under the cluster rule in force (after the rule
     changed); inside the caller's transaction. Returns how many clusters there are."""
-    con.execute("DELETE FROM clusters")
-    con.execute("DELETE FROM cluster_cases")
-    every = con.sql("SELECT case_id FROM traces").to_arrow_table()
+    con.execute(sql("tracing/clear_clusters"))
+    con.execute(sql("tracing/clear_cluster_cases"))
+    every = con.sql(sql("tracing/traced_cases")).to_arrow_table()
     con.register("new_traces", every)
     try:
-        return _update_clusters(con, load_id)
+        return _update_clusters(con, load_id, every)
     finally:
         con.unregister("new_traces")
 
 
-def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int) -> int:
+def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int, new_traces: pa.Table) -> int:
     """Reclusters the cases the new traces touch: the new (or retraced) cases, the cases they link to, and every
     member of those cases' clusters, from the links among them all. So clusters merge when a link appears and
     split when a retrace (an earlier confirmation, a shorter window) removes one. Returns how many clusters
-    there now are among those cases."""
+    there now are among those cases. `new_traces` (case_id) is also registered as the view of that name."""
     params = cluster_rule_params()
-    new_cases = [row[0] for row in con.execute("SELECT case_id FROM new_traces").fetchall()]
+    new_cases = new_traces.column("case_id").to_pylist()
     links = con.execute(sql("tracing/cluster_links"), params).fetchall()
     touched = set(new_cases) | {a for a, _ in links} | {b for _, b in links}
     con.register("touched_cases", pa.table({"case_id": pa.array(sorted(touched), pa.int64())}))
@@ -353,28 +254,17 @@ def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int) -> int:
         among = con.execute(sql("tracing/links_among"), params).fetchall()
     finally:
         con.unregister("scope_cases")
-    components = _Components()
-    for case_id in scope:
-        components.find(case_id)
-    for a, b, _via, _venue in among:
-        components.union(a, b)
-    rewritten = pa.table(
-        {
-            "cluster_id": pa.array([components.find(c) for c in scope], pa.int64()),
-            "case_id": pa.array(scope, pa.int64()),
-        }
-    )
+    rewritten = cluster_cases(scope, ((a, b) for a, b, _via, _venue in among))
     old_clusters = sorted({cluster_id for cluster_id, _ in members})
     con.register("old_clusters", pa.table({"cluster_id": pa.array(old_clusters, pa.int64())}))
     con.register("new_cluster_cases", rewritten)
     try:
-        con.execute("DELETE FROM clusters WHERE cluster_id IN (SELECT cluster_id FROM old_clusters)")
-        con.execute("DELETE FROM cluster_cases WHERE cluster_id IN (SELECT cluster_id FROM old_clusters)")
-        con.execute("DELETE FROM cluster_cases WHERE case_id IN (SELECT case_id FROM new_cluster_cases)")
-        con.execute("INSERT INTO cluster_cases SELECT cluster_id, case_id FROM new_cluster_cases")
+        con.execute(sql("tracing/forget_clusters"))
+        con.execute(sql("tracing/forget_cluster_cases"))
+        con.execute(sql("tracing/store_cluster_cases"))
         con.execute(sql("tracing/store_clusters"), {"load_id": load_id})
         con.execute(sql("tracing/recount_cluster_new_7d"))
-        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_CLUSTER_RULE_KEY, cluster_rule().name])
+        con.execute(sql("tracing/record_cluster_rule"), {"name": cluster_rule().name})
     finally:
         con.unregister("old_clusters")
         con.unregister("new_cluster_cases")

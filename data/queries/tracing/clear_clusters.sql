@@ -1,0 +1,2 @@
+-- Before every traced case is clustered again: removes all clusters.
+DELETE FROM clusters

@@ -1,0 +1,2 @@
+-- Every traced case: one row per case (case_id).
+SELECT case_id FROM traces

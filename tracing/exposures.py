@@ -1,0 +1,210 @@
+"""Candidate links of many sources at once, vectorised over the index's arrays: co-presence at venues (and the
+sources' points), Bluetooth encounters, households; and the F2 pass over a batch's F1s.
+
+A source is a person with a time span: a case over its infectious window (F1), or an F1 from its first exposure
+until the case's confirmation (F2). Rows of the result carry the source's `group` (which case of the batch).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rules.tracing import TracingRule
+from tracing.index import BIAS, TraceIndex, expand_ranges
+from tracing.links import HOUSEHOLD, PROXIMITY, VENUE, Links, Points, ordered_for_output, strongest, without
+
+
+def _links(group, through, other, via, ts, venue=None, overlap=None, duration=None, distance=None) -> Links:
+    n = len(group)
+    return Links(
+        group=group.astype(np.int64, copy=False),
+        through=through.astype(np.int32, copy=False),
+        other=other.astype(np.int32, copy=False),
+        via=np.full(n, via, np.int8),
+        ts=ts.astype(np.int64, copy=False),
+        venue=np.full(n, -1, np.int32) if venue is None else venue.astype(np.int32, copy=False),
+        overlap=np.zeros(n, np.int64) if overlap is None else overlap,
+        duration=np.zeros(n, np.int64) if duration is None else duration,
+        distance=np.full(n, np.nan, np.float32) if distance is None else distance.astype(np.float32, copy=False),
+    )
+
+
+def _venue_links(index: TraceIndex, rule: TracingRule, group, person, start, end, want_points: bool):
+    """Co-presences at venues of each source (person, [start, end)); and the sources' points."""
+    arrays = index.rule_arrays(rule)
+    parts: list[Links] = []
+    visits = []  # (group, venue, from, to) of the sources' own presences
+    for segment in index.checkins:
+        lo, hi = segment.person_offsets[person], segment.person_offsets[person + 1]
+        positions, source = expand_ranges(lo, hi)
+        if not len(positions):
+            continue
+        rows = segment.by_person[positions]
+        key = segment.venue_key[rows]
+        venue = (key >> 32).astype(np.int32)
+        arrival = (key & 0xFFFFFFFF) - BIAS
+        leave = np.minimum(arrival + arrays.dwell[venue], segment.exit_end[rows])
+        seen_from = np.maximum(arrival, start[source])
+        seen_to = np.minimum(leave, end[source])
+        inside = seen_to > seen_from
+        source, venue, seen_from, seen_to = source[inside], venue[inside], seen_from[inside], seen_to[inside]
+        if want_points:
+            visits.append((group[source], venue, seen_from, seen_to))
+        counted = arrays.counted[venue]
+        source, venue, seen_from, seen_to = source[counted], venue[counted], seen_from[counted], seen_to[counted]
+        if not len(source):
+            continue
+        dwell = arrays.dwell[venue]
+        base = venue.astype(np.int64) << 32
+        for others in index.checkins:
+            # Others at the venue arrived before we left, and no earlier than one dwell time before we came.
+            lo2 = np.searchsorted(others.venue_key, base | np.maximum(seen_from - dwell + BIAS, 0))
+            hi2 = np.searchsorted(others.venue_key, base | (seen_to + BIAS))
+            candidates, presence = expand_ranges(lo2, hi2)
+            if not len(candidates):
+                continue
+            their_arrival = (others.venue_key[candidates] & 0xFFFFFFFF) - BIAS
+            their_leave = np.minimum(their_arrival + dwell[presence], others.exit_end[candidates])
+            began = np.maximum(their_arrival, seen_from[presence])
+            overlap = np.minimum(their_leave, seen_to[presence]) - began
+            who = others.person[candidates]
+            src = source[presence]
+            keep = (overlap > 0) & (overlap >= rule.venue_min_overlap_s) & (who != person[src])
+            parts.append(
+                _links(
+                    group[src][keep],
+                    person[src][keep],
+                    who[keep],
+                    VENUE,
+                    began[keep],
+                    venue=venue[presence][keep],
+                    overlap=overlap[keep],
+                )
+            )
+    points = _points(visits, parts) if want_points else None
+    return parts, points
+
+
+def _points(visits, parts: list[Links]) -> Points:
+    if not sum(len(v[0]) for v in visits):
+        empty = np.empty(0, np.int64)
+        return Points(empty, empty, empty, empty, empty)
+    group = np.concatenate([v[0] for v in visits])
+    venue = np.concatenate([v[1] for v in visits]).astype(np.int64)
+    first = np.concatenate([v[2] for v in visits])
+    last = np.concatenate([v[3] for v in visits])
+    key = group << 32 | venue
+    order = np.argsort(key, kind="stable")
+    key, first, last = key[order], first[order], last[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    point_key = key[starts]
+    exposed = np.zeros(len(point_key), np.int64)
+    links = Links.concat(parts) if parts else None
+    if links is not None and len(links):
+        # Distinct people co-present with the case at each of its points.
+        at = np.searchsorted(point_key, links.group << 32 | links.venue.astype(np.int64))
+        seen = np.unique(at << 32 | links.other.astype(np.int64))
+        exposed = np.bincount(seen >> 32, minlength=len(point_key))
+    first, last = np.minimum.reduceat(first, starts), np.maximum.reduceat(last, starts)
+    group, venue = point_key >> 32, point_key & 0xFFFFFFFF
+    by_time = np.lexsort((venue, first, group))  # each case's points in the order it visited them
+    return Points(group[by_time], venue[by_time], first[by_time], last[by_time], exposed[by_time])
+
+
+WINDOWED_SOURCES = 4096  # up to this many sources, each one's encounters are cut to its window first
+_LONG_SLICE = 16  # shorter slices are not worth two searchsorted calls
+
+
+def _encounters_in_windows(segment, lo: np.ndarray, hi: np.ndarray, start: np.ndarray, end: np.ndarray):
+    """Each source's encounter range narrowed to those that may reach its window: a heavy app user has thousands
+    of encounters over the months, tens in a window. Only drops encounters the window test would reject."""
+    lo, hi = lo.copy(), hi.copy()
+    reach = max(segment.longest, 1)
+    long_ones = np.flatnonzero(hi - lo > _LONG_SLICE)
+    for i, a, b, s, e in zip(
+        long_ones.tolist(),
+        lo[long_ones].tolist(),
+        hi[long_ones].tolist(),
+        start[long_ones].tolist(),
+        end[long_ones].tolist(),
+        strict=True,
+    ):
+        starts = segment.start[a:b]
+        hi[i] = a + int(np.searchsorted(starts, e))
+        lo[i] = min(a + int(np.searchsorted(starts, s - reach, side="right")), hi[i])
+    return lo, hi
+
+
+def _proximity_links(index: TraceIndex, rule: TracingRule, group, person, start, end) -> list[Links]:
+    parts = []
+    for segment in index.contacts:
+        lo, hi = segment.offsets[person], segment.offsets[person + 1]
+        if len(person) <= WINDOWED_SOURCES:
+            lo, hi = _encounters_in_windows(segment, lo, hi, start, end)
+        positions, source = expand_ranges(lo, hi)
+        if not len(positions):
+            continue
+        began = segment.start[positions].astype(np.int64)
+        duration = segment.duration[positions].astype(np.int64)
+        distance = segment.distance[positions]
+        close = distance <= rule.proximity_max_m
+        if rule.proximity_min_duration_s is not None:
+            close |= duration >= rule.proximity_min_duration_s
+        keep = close & (began < end[source]) & (began + np.maximum(duration, 1) > start[source])
+        src = source[keep]
+        parts.append(
+            _links(
+                group[src],
+                person[src],
+                segment.other[positions][keep],
+                PROXIMITY,
+                np.maximum(began[keep], start[src]),
+                duration=duration[keep],
+                distance=distance[keep],
+            )
+        )
+    return parts
+
+
+def _household_links(index: TraceIndex, group, person, start) -> list[Links]:
+    household = index.household_of[person]
+    positions, source = expand_ranges(index.household_offsets[household], index.household_offsets[household + 1])
+    member = index.household_members[positions]
+    keep = member != person[source]
+    src = source[keep]
+    return [_links(group[src], person[src], member[keep], HOUSEHOLD, start[src])]
+
+
+def exposures(
+    index: TraceIndex, rule: TracingRule, group, person, start, end, want_points: bool
+) -> tuple[Links, Points | None]:
+    """Every candidate link of every source (person, [start, end)), and the sources' points."""
+    parts, points = _venue_links(index, rule, group, person, start, end, want_points)
+    parts += _proximity_links(index, rule, group, person, start, end)
+    if rule.household:
+        parts += _household_links(index, group, person, start)
+    if not parts:
+        empty = np.empty(0, np.int64)
+        return _links(empty, empty, empty, HOUSEHOLD, empty), points
+    return Links.concat(parts), points
+
+
+def second_degree(
+    index: TraceIndex,
+    rule: TracingRule,
+    f1: Links,
+    exposed_at: np.ndarray,
+    case_person: np.ndarray,
+    window_end: np.ndarray,
+) -> Links:
+    """The F2 of each case of a batch: the close contacts of each of its F1s (`f1`, one per (group, person), with
+    `exposed_at`, its earliest exposure), under the same rules, from that exposure until the F1 is quarantined,
+    taken as the case's confirmation (`window_end`, per group). Neither the case (`case_person`, per group) nor one
+    of its F1s is an F2. One link per (group, person), the strongest, in output order."""
+    until = window_end[f1.group]
+    active = exposed_at < until
+    links, _ = exposures(index, rule, f1.group[active], f1.other[active], exposed_at[active], until[active], False)
+    links = links.take(links.other != case_person[links.group])
+    links = without(links, f1.group, f1.other)
+    found, _ = strongest(links)
+    return ordered_for_output(found)

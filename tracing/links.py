@@ -1,0 +1,208 @@
+"""What a trace is made of: the kinds of link, candidate links and points as arrays, how the strongest link is
+chosen, the infectious window, and a batch's traces (`BatchTrace`) with their CONTRACT §3 shape.
+
+Each person appears once per trace, with the strongest link. Links rank household > proximity > venue (living
+together beats an encounter, a measured encounter beats a shared place); among encounters the closer, then the
+longer, then the earlier wins; among venue co-presences the longer overlap, then the earlier.
+
+Shared by the batched tracer (`tracing.tracer`, `tracing.exposures`) and the one-case fast path (`tracing.single`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rules.tracing import TracingRule
+from tracing.index import EPOCH_S, NO_ONSET, TraceIndex
+
+VN_OFFSET_S = 7 * 3600  # Asia/Ho_Chi_Minh, no daylight saving
+DAY_S = 86400
+HOUSEHOLD, PROXIMITY, VENUE = 0, 1, 2
+VIA = ("household", "proximity", "venue")
+
+
+@dataclass
+class Links:
+    """Candidate links, one row each: in traced case `group`, person `other` reached through `through`."""
+
+    group: np.ndarray  # int64: which case of the batch
+    through: np.ndarray  # int32 dense person the link comes from (the F0, or an F1 for F2)
+    other: np.ndarray  # int32 dense person reached
+    via: np.ndarray  # int8: HOUSEHOLD, PROXIMITY or VENUE
+    ts: np.ndarray  # int64: when the contact began (window start for household)
+    venue: np.ndarray  # int32 dense venue, -1
+    overlap: np.ndarray  # int64 seconds of shared presence (venue)
+    duration: np.ndarray  # int64 seconds (proximity)
+    distance: np.ndarray  # float32 metres (proximity), nan otherwise
+
+    @classmethod
+    def concat(cls, parts: list[Links]) -> Links:
+        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in cls.__dataclass_fields__))
+
+    def take(self, rows: np.ndarray) -> Links:
+        return Links(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
+
+    def __len__(self) -> int:
+        return len(self.group)
+
+
+@dataclass
+class Points:
+    """The venues each case visited inside its window: one row per (group, venue)."""
+
+    group: np.ndarray
+    venue: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    exposed: np.ndarray
+
+
+def infectious_window(sample: np.ndarray, onset: np.ndarray, confirmed: np.ndarray, rule: TracingRule):
+    """From the start of the local day `days_before` days before onset (or, without symptoms, before
+    the sample) until confirmation; int64 seconds since EPOCH_S."""
+    anchor = np.where(onset != NO_ONSET, np.minimum(onset, sample), sample).astype(np.int64)
+    local_day = (anchor + EPOCH_S + VN_OFFSET_S) // DAY_S
+    start = (local_day - rule.days_before) * DAY_S - VN_OFFSET_S - EPOCH_S
+    return start, confirmed.astype(np.int64)
+
+
+def strongest(links: Links) -> tuple[Links, np.ndarray]:
+    """One link per (group, other), the strongest; and each one's earliest exposure over all its links."""
+    if not len(links):
+        return links, np.empty(0, np.int64)
+    closeness = np.where(links.via == PROXIMITY, links.distance, 0).astype(np.float64)
+    length = np.where(links.via == PROXIMITY, links.duration, links.overlap)
+    order = np.lexsort((links.ts, -length, closeness, links.via, links.other, links.group))
+    links = links.take(order)
+    pair = links.group << 32 | links.other.astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    earliest = np.minimum.reduceat(links.ts, starts)
+    return links.take(starts), earliest
+
+
+def without(links: Links, group: np.ndarray, other: np.ndarray) -> Links:
+    """The links whose (group, other) is not among the given pairs."""
+    pair = links.group << 32 | links.other.astype(np.int64)
+    return links.take(~np.isin(pair, group.astype(np.int64) << 32 | other.astype(np.int64)))
+
+
+def ordered_for_output(links: Links) -> Links:
+    """By case, then strongest kind first, then time, then person."""
+    return links.take(np.lexsort((links.other, links.ts, links.via, links.group)))
+
+
+@dataclass
+class BatchTrace:
+    """The traces of a batch of cases, as arrays; `results()` gives the CONTRACT §3 dicts."""
+
+    index: TraceIndex
+    rule: TracingRule
+    rows: np.ndarray  # rows of index.cases
+    window_start: np.ndarray
+    window_end: np.ndarray
+    f1: Links
+    f2: Links | None
+    points: Points | None
+    seconds: float
+
+    def results(self) -> list[dict]:
+        people_ids, venue_ids = self.index.people.ids, self.index.venues.ids
+        n = len(self.rows)
+        elapsed_ms = round(self.seconds * 1000 / max(n, 1), 3)
+        f1_at = np.searchsorted(self.f1.group, np.arange(n + 1))
+        f1 = _entries(self.f1, people_ids, venue_ids, through=False)
+        if self.f2 is not None:
+            f2_at = np.searchsorted(self.f2.group, np.arange(n + 1))
+            f2 = _entries(self.f2, people_ids, venue_ids, through=True)
+        if self.points is not None:
+            points_at = np.searchsorted(self.points.group, np.arange(n + 1))
+            points = _point_entries(self.points, venue_ids)
+        starts, ends = _iso(self.window_start), _iso(self.window_end)
+        confirmed = _iso(self.index.cases.confirmed[self.rows])
+        out = []
+        for i, row in enumerate(self.rows):
+            out.append(
+                {
+                    "case": int(self.index.cases.person_id[row]),
+                    "confirmed_ts": confirmed[i],
+                    "window": {"start": starts[i], "end": ends[i]},
+                    "rule_version": self.rule.name,
+                    "f1": f1[f1_at[i] : f1_at[i + 1]],
+                    "f2": f2[f2_at[i] : f2_at[i + 1]] if self.f2 is not None else [],
+                    "points": points[points_at[i] : points_at[i + 1]] if self.points is not None else [],
+                    "elapsed_ms": elapsed_ms,
+                }
+            )
+        return out
+
+
+def _iso(seconds: np.ndarray) -> list[str]:
+    """ISO 8601 in Viet Nam's time with its offset, e.g. 2021-08-02T09:10:00+07:00."""
+    local = (np.asarray(seconds, np.int64) + EPOCH_S + VN_OFFSET_S).astype("datetime64[s]")
+    return [s + "+07:00" for s in np.datetime_as_string(local, unit="s").tolist()]
+
+
+def _entries(links: Links, people_ids: np.ndarray, venue_ids: np.ndarray, *, through: bool) -> list[dict]:
+    """Each link as its JSON object, in the links' order."""
+    person = people_ids[links.other].tolist()
+    via = links.via.tolist()
+    ts = _iso(links.ts)
+    venue = venue_ids[np.maximum(links.venue, 0)].tolist()
+    overlap, duration = links.overlap.tolist(), links.duration.tolist()
+    distance = np.round(links.distance.astype(np.float64), 2).tolist()
+    source = people_ids[links.through].tolist() if through else None
+    out = []
+    append = out.append
+    # One literal per shape: building each dict in one go is the cost that matters for long F2 lists.
+    for i, kind in enumerate(via):
+        if through:
+            if kind == VENUE:
+                append(
+                    {
+                        "person_id": person[i],
+                        "via": "venue",
+                        "through": source[i],
+                        "venue_id": venue[i],
+                        "ts": ts[i],
+                        "overlap_s": overlap[i],
+                    }
+                )
+            elif kind == PROXIMITY:
+                append(
+                    {
+                        "person_id": person[i],
+                        "via": "proximity",
+                        "through": source[i],
+                        "ts": ts[i],
+                        "duration_s": duration[i],
+                        "distance_m": distance[i],
+                    }
+                )
+            else:
+                append({"person_id": person[i], "via": "household", "through": source[i]})
+        elif kind == VENUE:
+            append({"person_id": person[i], "via": "venue", "venue_id": venue[i], "ts": ts[i], "overlap_s": overlap[i]})
+        elif kind == PROXIMITY:
+            append(
+                {
+                    "person_id": person[i],
+                    "via": "proximity",
+                    "ts": ts[i],
+                    "duration_s": duration[i],
+                    "distance_m": distance[i],
+                }
+            )
+        else:
+            append({"person_id": person[i], "via": "household"})
+    return out
+
+
+def _point_entries(points: Points, venue_ids: np.ndarray) -> list[dict]:
+    venue = venue_ids[points.venue].tolist()
+    first, last, exposed = _iso(points.first), _iso(points.last), points.exposed.tolist()
+    return [
+        {"venue_id": venue[i], "first_ts": first[i], "last_ts": last[i], "people_exposed": exposed[i]}
+        for i in range(len(venue))
+    ]
