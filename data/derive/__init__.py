@@ -1,0 +1,1 @@
+"""The write path's derivations, run by data/pipeline.py in a fixed order."""
