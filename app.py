@@ -10,15 +10,14 @@ import dash
 
 from components import callback_slots, compression, endpoints, inputs, page_scripts
 from components.shell import shell_layout
-from data import health, runtime
-from data.derive import tracing as automatic
+from data import health, pipeline, runtime
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 runtime.open_store()
 health.PROBE.start()
 # The tracing index is built once, on the writer thread, in the background; no request ever builds it.
-automatic.start(runtime.store())
+pipeline.start_tracing(runtime.store())
 
 app = dash.Dash(
     __name__,

@@ -72,7 +72,7 @@ def read_area_filter(
     for level, code in (("province", province), ("district", district), ("ward", ward)):
         if not code:
             break
-        found = area(code, viewer) if read(_CODE[level], code) else None
+        found = area(viewer, code) if read(_CODE[level], code) else None
         if not found or found["level"] != level or (parent and found["parent_code"] != parent):
             chosen.notices.append(t("filter.unknown_area", lang, code=code[:12]))
             break
@@ -86,7 +86,7 @@ def read_area_filter(
 
 
 def _options(parent: str | None, viewer: Viewer) -> list[dict]:
-    return [{"value": a["code"], "label": a["name"]} for a in child_areas(parent, viewer)]
+    return [{"value": a["code"], "label": a["name"]} for a in child_areas(viewer, parent)]
 
 
 def filter_bar(prefix: str, chosen: AreaFilter, viewer: Viewer, lang: str) -> dmc.Group:

@@ -60,14 +60,14 @@ def read_selection(
     if viewer.level == "province" and len(viewer.codes) == 1 and not province:
         province = viewer.codes[0]
     if district:
-        found = area(district, viewer) if read(DistrictCode, district) else None
+        found = area(viewer, district) if read(DistrictCode, district) else None
         if found and found["level"] == "district" and (not province or found["province_code"] == province):
             selection.district = found
             province = found["province_code"]
         else:
             selection.notices.append(t("map.unknown_area", lang, code=district[:12]))
     if province:
-        found = area(province, viewer) if read(ProvinceCode, province) else None
+        found = area(viewer, province) if read(ProvinceCode, province) else None
         if found and found["level"] == "province":
             selection.province = found
         else:
@@ -84,7 +84,7 @@ def view_rows(selection: MapSelection, viewer: Viewer) -> list[dict]:
     """The areas the selection shows, each with the measure on its day (none for an empty store)."""
     if not selection.day:
         return []
-    return area_measure(selection.level, selection.parent_code, selection.measure, selection.day, viewer)
+    return area_measure(viewer, selection.level, selection.parent_code, selection.measure, selection.day)
 
 
 def hideout(rows: list[dict], selection: MapSelection, lang: str, *, layer: str) -> dict:

@@ -15,14 +15,14 @@ CHILD_LEVEL = {None: "province", "province": "district", "district": "ward", "wa
 
 
 @cached("areas")
-def area(code: str, viewer: Viewer) -> dict | None:
+def area(viewer: Viewer, code: str) -> dict | None:
     """The area with this code, or None when it does not exist or lies outside the viewer's jurisdiction."""
     rows = store().query("areas/area_by_code", code=code, **viewer.params).to_pylist()
     return rows[0] if rows else None
 
 
 @cached("areas")
-def child_areas(parent_code: str | None, viewer: Viewer) -> list[dict]:
+def child_areas(viewer: Viewer, parent_code: str | None) -> list[dict]:
     """The areas directly under `parent_code` (the provinces for None) that the viewer may see."""
     return store().query("areas/child_areas", parent_code=parent_code, **viewer.params).to_pylist()
 

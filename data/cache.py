@@ -77,6 +77,16 @@ def _key_part(value: Any) -> Any:
     return cache_key if cache_key is not None else str(value)
 
 
+# The process's cache, set by data.runtime when it opens the store (None: every call computes).
+_active: DataCache | None = None
+
+
+def activate(cache: DataCache | None) -> None:
+    """Makes `cache` the one the decorated data functions use (None turns caching off)."""
+    global _active
+    _active = cache
+
+
 def cached(namespace: str) -> Callable:
     """Decorates a data function so that its result is cached under the current data version."""
 
@@ -85,9 +95,7 @@ def cached(namespace: str) -> Callable:
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            from data.runtime import data_cache
-
-            cache = data_cache()
+            cache = _active
             if cache is None:
                 return fn(*args, **kwargs)
             return cache.get_or_compute(name, lambda: fn(*args, **kwargs), args, kwargs)

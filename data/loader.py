@@ -7,12 +7,12 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from data import rules
+from data import pipeline
 from data.contract import (
     FAMILY_WORDS,
     LOAD_ORDER,
@@ -23,10 +23,9 @@ from data.contract import (
     Column,
     Table,
 )
-from data.derive.tracing import SERVICE
+from data.pipeline import LoadReport, TableReport
 from data.sql import sql
-from data.store import Store, bump_data_version, current_data_version, transaction
-from rules.case_definition import case_definition_in_force
+from data.store import Store
 from rules.plausibility import plausibility
 
 log = logging.getLogger(__name__)
@@ -48,36 +47,6 @@ class DatasetError(ValueError):
         if len(line) > MAX_REASON_CHARS:
             line = line[: MAX_REASON_CHARS - 1] + "…"
         super().__init__(line)
-
-
-@dataclass
-class TableReport:
-    table: str
-    files: int
-    read: int = 0
-    loaded: int = 0
-    already_loaded: int = 0
-    seconds: float = 0.0
-
-
-@dataclass
-class LoadReport:
-    load_id: int
-    data_version: int
-    seconds: float
-    tables: list[TableReport] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        out = [
-            f"{'table':<13}{'files':>6}{'read':>14}{'loaded':>14}{'already there':>15}{'rejected':>10}{'rows/s':>12}"
-        ]
-        # A load is all or nothing: one rejected row refuses the dataset, so a committed load rejected none. The
-        # column stays because outside tools read it (CONTRACT §2).
-        for t in self.tables:
-            rate = f"{t.read / t.seconds:,.0f}" if t.seconds else "-"
-            out.append(f"{t.table:<13}{t.files:>6}{t.read:>14,}{t.loaded:>14,}{t.already_loaded:>15,}{0:>10}{rate:>12}")
-        out.append(f"load {self.load_id} committed in {self.seconds:.1f} s; data version {self.data_version}")
-        return out
 
 
 def discover(folder: Path) -> dict[str, list[Path]]:
@@ -116,7 +85,7 @@ def _check_columns(con: duckdb.DuckDBPyConnection, table: Table, files: list[Pat
     for path in files:
         rel = path.relative_to(root)
         try:
-            described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+            described = con.execute(sql("load/describe_file"), {"path": str(path)}).fetchall()
         except duckdb.Error as exc:
             raise DatasetError(f"{rel}: not a readable Parquet file ({str(exc).splitlines()[0]})") from exc
         types = {row[0]: row[1] for row in described}
@@ -157,7 +126,8 @@ def _source_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[Path]
 
     items = [cast(c) for c in table.columns]
     items += [cast(c) if c.name in columns.optional else f"{c.default} AS {c.name}" for c in table.optional_columns]
-    items += ["filename AS _file", "file_row_number + 1 AS _row"]
+    # _key: the table's key under one name, so the queries that deduplicate and find copies serve every table.
+    items += [f"{table.key} AS _key", "filename AS _file", "file_row_number + 1 AS _row"]
     rel.project(", ".join(items)).create_view("src", replace=True)
 
 
@@ -216,9 +186,7 @@ def _check_conflicts(con: duckdb.DuckDBPyConnection, table: Table, root: Path, l
     file, row, column, key, known, sent, sent_earlier, conflicts = found[0]
     if sent_earlier:
         # Identifiers come from the contract; the key's value is bound.
-        first = con.execute(
-            f"SELECT _file, _row FROM src WHERE {table.key} = ? ORDER BY _file, _row LIMIT 1", [key]
-        ).fetchall()[0]
+        first = con.execute(sql("load/first_copy"), {"key": key}).fetchall()[0]
         where = f"{table.key} {key} was sent earlier ({Path(first[0]).relative_to(root)} row {first[1]}) with {column} {known}"
     else:
         where = f"{table.key} {key} is stored with {column} {known}"
@@ -238,25 +206,16 @@ def _check_conflicts(con: duckdb.DuckDBPyConnection, table: Table, root: Path, l
 def _deduplicate(con: duckdb.DuckDBPyConnection, table: Table) -> int:
     """Events sent twice in one dataset count once: keep the first copy (only when there are copies); returns how many
     copies there were. `_check_conflicts` then refuses a copy that differs from the first."""
-    key = table.key
-    copies = con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM src").fetchall()[0][0]
+    copies = con.execute(sql("load/copies")).fetchall()[0][0]
     if copies:
-        log.info("%s: %d repeated %s in the dataset, kept once", table.name, copies, key)
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE src_once AS SELECT * FROM src "
-            f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _file, _row) = 1"
-        )
+        log.info("%s: %d repeated %s in the dataset, kept once", table.name, copies, table.key)
+        con.execute(sql("load/keep_first_copies"))
         con.table("src_once").create_view("src", replace=True)
     return copies
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-
-
-# A step run inside the load transaction after cases are derived and before the rules: automatic tracing,
-# which fills quarantine and exposures that the card rules read.
-CaseStep = Callable[[duckdb.DuckDBPyConnection, int], object]
+    return con.execute(sql("load/row_count"), {"table_name": table}).fetchall()[0][0]
 
 
 class _ReadFailed(Exception):
@@ -285,41 +244,23 @@ def _unreadable(con: duckdb.DuckDBPyConnection, failed: _ReadFailed, root: Path)
     return None
 
 
-def _load(
-    con: duckdb.DuckDBPyConnection, folder: Path, progress: Callable[[str], None], after_cases: CaseStep | None
-) -> LoadReport:
-    started = time.perf_counter()
-    tables = discover(folder)
-    for name, files in tables.items():
-        _check_columns(con, TABLES[name], files, folder)
-    try:
-        return _append(con, folder, tables, progress, after_cases, started)
-    except _ReadFailed as failed:
-        # The transaction is rolled back by now, so the files can be read again to find the broken one.
-        unreadable = _unreadable(con, failed, folder)
-        if unreadable is None:
-            raise failed.error from None
-        raise unreadable from failed.error
+class DatasetBatch:
+    """A dataset folder as a batch of the write path: its tables validated and appended in the contract's order."""
 
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.source = str(self.folder.resolve())
+        self.tables = discover(self.folder)
 
-def _append(
-    con: duckdb.DuckDBPyConnection,
-    folder: Path,
-    tables: dict[str, list[Path]],
-    progress: Callable[[str], None],
-    after_cases: CaseStep | None,
-    started: float,
-) -> LoadReport:
-    """Validates and appends every table, then derives, inside one transaction."""
-    bounds = _bounds(dt.datetime.now(dt.UTC))
-    with transaction(con):
+    def append(
+        self, con: duckdb.DuckDBPyConnection, load_id: int, progress: Callable[[str], None]
+    ) -> list[TableReport]:
+        folder, tables = self.folder, self.tables
+        for name, files in tables.items():
+            _check_columns(con, TABLES[name], files, folder)
+        bounds = _bounds(dt.datetime.now(dt.UTC))
         con.execute(sql("load/shown_values"))
-        load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[0][0]
-        con.execute(
-            "INSERT INTO loads (load_id, source, started_at) VALUES (?, ?, ?)",
-            [load_id, str(folder.resolve()), dt.datetime.now(dt.UTC)],
-        )
-        report = LoadReport(load_id=load_id, data_version=0, seconds=0.0)
+        reports = []
         for name in LOAD_ORDER:
             if name not in tables:
                 continue
@@ -344,56 +285,23 @@ def _append(
             entry.loaded = _count(con, name) - before
             entry.already_loaded = entry.read - entry.loaded
             entry.seconds = time.perf_counter() - table_started
-            report.tables.append(entry)
-        progress("summaries: cases and ward-day counts")
-        _derive(con, load_id)
-        if after_cases is not None:
-            progress("tracing the new cases")
-            after_cases(con, load_id)
-        progress("rules: cards, vaccine coverage, area levels")
-        rules.refresh_after_load(con, load_id)
-        con.execute("DROP VIEW IF EXISTS src")
-        con.execute("DROP TABLE IF EXISTS src_once")
-        changed = any(t.loaded for t in report.tables)
-        # An idempotent re-load changes nothing, so caches keyed on the version stay valid.
-        report.data_version = bump_data_version(con) if changed else current_data_version(con)
-        report.seconds = time.perf_counter() - started
-        con.execute(
-            "UPDATE loads SET finished_at = ?, rows_loaded = ?, data_version = ? WHERE load_id = ?",
-            [dt.datetime.now(dt.UTC), sum(t.loaded for t in report.tables), report.data_version, load_id],
-        )
-    return report
+            reports.append(entry)
+        con.execute(sql("load/drop_source"))
+        return reports
 
-
-def _derive(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
-    """Brings the derived tables (cases, ward_day) up to date with one load, incrementally."""
-    rule = case_definition_in_force()
-    con.execute("CREATE OR REPLACE TEMP TABLE touched_case_days (ward_code VARCHAR, day DATE)")
-    con.execute(sql("load/touch_case_days"), {"load_id": load_id})
-    con.execute(
-        sql("load/derive_cases"),
-        {"load_id": load_id, "rule_version": rule.name, "counted_kinds": list(rule.counted_kinds)},
-    )
-    con.execute(sql("load/touch_case_days"), {"load_id": load_id})
-    con.execute(sql("load/recount_new_cases"))
-    con.execute(sql("load/accumulate_ward_day"), {"load_id": load_id})
-    con.execute(sql("load/accumulate_ward_population"), {"load_id": load_id})
-    con.execute("DROP TABLE touched_case_days")
+    def explain(self, con: duckdb.DuckDBPyConnection, error: BaseException) -> BaseException | None:
+        """The transaction is rolled back by now, so the files can be read again to name the broken one."""
+        if not isinstance(error, _ReadFailed):
+            return None
+        return _unreadable(con, error, self.folder) or error.error
 
 
 def load_dataset(
     store: Store,
     folder: Path,
     progress: Callable[[str], None] | None = None,
-    after_cases: CaseStep | None = None,
+    after_cases: pipeline.TracingStage | None = None,
 ) -> LoadReport:
-    """Validates and appends a dataset through the store's writer; raises DatasetError and keeps nothing if invalid.
-
-    Every case the load confirms is traced inside the same transaction (automatic tracing) unless `after_cases`
-    replaces that step."""
-    if after_cases is None:
-        after_cases = SERVICE.trace_load
-    report = store.writer.run(_load, Path(folder), progress or (lambda _msg: None), after_cases)
-    if any(t.loaded for t in report.tables):
-        store.writer.committed(report.data_version)
-    return report
+    """Validates a dataset and hands it to the write path (data/pipeline.py); raises DatasetError and keeps nothing if
+    it is invalid. `after_cases` replaces the automatic tracing stage (tests)."""
+    return pipeline.run(store, DatasetBatch(Path(folder)), progress, after_cases)

@@ -42,7 +42,7 @@ def last_day(viewer: Viewer) -> str | None:
 
 
 @cached("map")
-def area_measure(level: str, parent_code: str | None, measure: str, day: str, viewer: Viewer) -> list[dict]:
+def area_measure(viewer: Viewer, level: str, parent_code: str | None, measure: str, day: str) -> list[dict]:
     """One row per area of `level` under `parent_code`: code, names, centroid, registered people, cases in 7 days
     (and the 7 before), and `value`, the measure on `day` (None where it cannot be computed)."""
     _check(level, measure)

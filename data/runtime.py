@@ -10,6 +10,7 @@ from pathlib import Path
 import flask
 import redis
 
+from data import cache as data_caching
 from data import redis_server
 from data.cache import DataCache
 from data.config import db_path
@@ -33,6 +34,7 @@ def open_store(path: Path | None = None, *, with_redis: bool = True) -> Store:
             if with_redis:
                 _redis = redis_server.client()
                 _cache = DataCache(_redis, _store.store_id, data_version)
+                data_caching.activate(_cache)
                 _redis.set(_version_key(), _store.data_version())
                 _store.writer.on_commit(_publish_version)
         return _store
@@ -95,3 +97,4 @@ def close() -> None:
         if _store is not None:
             _store.close()
         _store, _cache, _redis = None, None, None
+        data_caching.activate(None)

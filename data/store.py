@@ -15,15 +15,15 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from data import rules
 from data.geo import load_areas
 from data.sql import sql
 from data.writer import Writer
 
 log = logging.getLogger(__name__)
 
-_SCHEMA = Path(__file__).with_name("schema.sql")
-_TRACING_SCHEMA = Path(__file__).with_name("tracing_schema.sql")
+# Applied in this order every time a store is opened (every statement is idempotent): the events and geography, then
+# the tables the rules derive, then tracing's.
+SCHEMAS = tuple(Path(__file__).with_name(name) for name in ("schema.sql", "rules_schema.sql", "tracing_schema.sql"))
 
 
 class StoreError(RuntimeError):
@@ -45,10 +45,7 @@ class Store:
                     f"{self.path}: the store is open in another process (a running server?); stop it first"
                 ) from exc
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
-        # DuckDB 2.0.0 fails an internal assertion ("dict-surviving cache: global dictionary column changed
-        # identity") in the caching operator of a hash join over many segments, as the rules' refresh hits at
-        # 7 M people. Without caching operators the same plans run and give the same results.
-        self._con.execute("SET GLOBAL enable_caching_operators = false")
+        self._con.execute(sql("store/settings"))
         self._local = threading.local()
         self._apply_schema()
         # Read cursors are spawned from a connection nobody runs queries on: DuckDB 2.0 refuses cursor() on a
@@ -59,18 +56,14 @@ class Store:
 
     def _apply_schema(self) -> None:
         con = self._con
-        con.execute(_SCHEMA.read_text(encoding="utf-8"))
-        rules.apply_schema(con)
-        con.execute(_TRACING_SCHEMA.read_text(encoding="utf-8"))
-        if not con.execute("SELECT count(*) FROM meta WHERE key = 'store_id'").fetchall()[0][0]:
-            con.execute(
-                "INSERT INTO meta VALUES ('store_id', ?), ('data_version', '0')",
-                [uuid.uuid4().hex[:12]],
-            )
-        if not con.execute("SELECT count(*) FROM areas").fetchall()[0][0]:
+        for schema in SCHEMAS:
+            con.execute(schema.read_text(encoding="utf-8"))
+        if not con.execute(sql("store/has_store_id")).fetchall()[0][0]:
+            con.execute(sql("store/init_meta"), {"store_id": uuid.uuid4().hex[:12]})
+        if not con.execute(sql("store/area_count")).fetchall()[0][0]:
             areas = load_areas()
             con.register("areas_frame", areas)
-            con.execute("INSERT INTO areas SELECT * FROM areas_frame")
+            con.execute(sql("store/insert_areas"))
             con.unregister("areas_frame")
             log.info("areas: %d rows from the shared geography", len(areas))
 
@@ -91,7 +84,7 @@ class Store:
         return self.cursor().execute(sql(name), params).fetchall()
 
     def meta(self, key: str) -> str | None:
-        found = self.cursor().execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+        found = self.cursor().execute(sql("store/meta_value"), {"key": key}).fetchall()
         return found[0][0] if found else None
 
     @functools.cached_property
@@ -134,11 +127,11 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 def current_data_version(con: duckdb.DuckDBPyConnection) -> int:
-    return int(con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0])
+    return int(con.execute(sql("store/meta_value"), {"key": "data_version"}).fetchall()[0][0])
 
 
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> int:
     """Inside the writer's transaction: the next data version, which readers' caches key on."""
     version = current_data_version(con) + 1
-    con.execute("UPDATE meta SET value = ? WHERE key = 'data_version'", [str(version)])
+    con.execute(sql("store/set_meta"), {"key": "data_version", "value": str(version)})
     return version

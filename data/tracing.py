@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from data import runtime
 from data.cache import cached
 from data.derive.tracing import cluster_rule_params
 from data.sql import sql
@@ -15,9 +16,7 @@ from data.viewer import Viewer
 def _reader() -> Store:
     """The process's store; opening it created tracing's tables (data/store.py). Never a job on the writer: a
     read queued behind the tracing index's build at start waited 2.5 minutes at the national scale."""
-    from data.runtime import store as current_store
-
-    return current_store()
+    return runtime.store()
 
 
 def case_trace(viewer: Viewer, case_id: int) -> dict | None:

@@ -13,9 +13,9 @@ from components.inputs import AreaCode, Count, Ignored, UrlValue, read, typed, u
 from components.stat_card import change_text, day_card, stat_card
 from components.tables import grid, number_column
 from data.areas import CHILD_LEVEL, area
+from data.levels import card_colours, child_area_levels, level_history
 from data.maps import area_measure, last_day
 from data.overview import PROVISIONAL_DAYS, daily_counts, weekly_summary
-from data.rules import card_colours, child_area_levels, level_history
 from data.viewer import current_viewer
 
 dash.register_page(__name__, path_template="/area/<code>", title="Khu vực — PC-Covid", name="area")
@@ -33,7 +33,7 @@ LEVEL_TABLE = "area-level-table"
 def layout(code: UrlValue = None, **_query: UrlValue) -> html.Div:
     lang, viewer = current_language(), current_viewer()
     code = url_text(code)
-    found = area(code, viewer) if read(AreaCode, code) else None
+    found = area(viewer, code) if read(AreaCode, code) else None
     if not found:
         return html.Div(
             [
@@ -44,10 +44,8 @@ def layout(code: UrlValue = None, **_query: UrlValue) -> html.Div:
         )
     day = last_day(viewer)
     child_level = CHILD_LEVEL[found["level"]]
-    rows = area_measure(child_level, found["code"], "new_cases_7d_per_100k", day, viewer) if child_level and day else []
-    levels = (
-        {r["area_code"]: r for r in child_area_levels(found["code"], None, viewer).to_pylist()} if child_level else {}
-    )
+    rows = area_measure(viewer, child_level, found["code"], "new_cases_7d_per_100k", day) if child_level and day else []
+    levels = {r["area_code"]: r for r in child_area_levels(viewer, found["code"]).to_pylist()} if child_level else {}
     for row in rows:
         row["change"] = row["new_cases_7d"] - row["new_cases_prev_7d"]
         row["link"] = f"/area/{row['code']}"
@@ -70,7 +68,7 @@ def layout(code: UrlValue = None, **_query: UrlValue) -> html.Div:
             "cellClassRules": {f"level-{i}": f"x == {i}" for i in range(1, 5)},
         },
     ]
-    history = level_history(found["code"], viewer).to_pylist()
+    history = level_history(viewer, found["code"]).to_pylist()
     history_columns = [
         {
             "field": "week_start",
@@ -186,8 +184,8 @@ def _map_link(found: dict) -> str:
 def show_area_levels_and_cards(version: Count, code: AreaCode):
     lang, viewer = current_language(), current_viewer()
     return (
-        level_history_figure(level_history(code, viewer), lang, version),
-        card_colours_figure(card_colours(code, None, None, viewer), lang, version),
+        level_history_figure(level_history(viewer, code), lang, version),
+        card_colours_figure(card_colours(viewer, code), lang, version),
     )
 
 

@@ -160,7 +160,7 @@ def refresh_wall(version: Count):
     day = last_day(viewer)
     if not day:
         return {}, wall_cases_figure(daily_counts(viewer), lang, version), t("wall.no_data", lang), ""
-    rows = area_measure("province", None, "new_cases_7d_per_100k", day, viewer)
+    rows = area_measure(viewer, "province", None, "new_cases_7d_per_100k", day)
     week = weekly_summary(viewer, day)
     top = sorted((r for r in rows if r["value"]), key=lambda r: -r["value"])[:10]
     hotspots = html.Table(

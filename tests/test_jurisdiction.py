@@ -30,32 +30,32 @@ def test_data_functions_never_cross_the_jurisdiction(seeded_runtime) -> None:
         assert daily_counts(HCMC, other).num_rows == 0, other
         week = weekly_summary(HCMC, "2021-07-24", other)
         assert all(value in (0, None) for value in week.values()), other
-        assert area(other, HCMC) is None, other
-        assert child_areas(other, HCMC) == [], other
+        assert area(HCMC, other) is None, other
+        assert child_areas(HCMC, other) == [], other
         for level in ("district", "ward"):
-            assert area_measure(level, other, "new_cases_7d", "2021-07-24", HCMC) == [], (level, other)
-    from data.rules import card_colours, child_area_levels, coverage_by_age_band, level_history
+            assert area_measure(HCMC, level, other, "new_cases_7d", "2021-07-24") == [], (level, other)
+    from data.levels import card_colours, child_area_levels, coverage_by_age_band, level_history
 
-    assert {r["area_code"] for r in child_area_levels(None, None, HCMC).to_pylist()} <= {"79"}
+    assert {r["area_code"] for r in child_area_levels(HCMC, None).to_pylist()} <= {"79"}
     for other in (BAC_GIANG, "213", "07210"):
-        assert level_history(other, HCMC).num_rows == 0
-        assert card_colours(other, None, None, HCMC).num_rows == 0
-        assert coverage_by_age_band(other, None, None, HCMC).num_rows == 0
+        assert level_history(HCMC, other).num_rows == 0
+        assert card_colours(HCMC, other).num_rows == 0
+        assert coverage_by_age_band(HCMC, other).num_rows == 0
     for measure in ("level", "first_dose_18", "red_share"):
-        assert [r["code"] for r in area_measure("province", None, measure, "2021-07-24", HCMC)] == ["79"]
-    provinces = area_measure("province", None, "new_cases_7d", "2021-07-24", HCMC)
+        assert [r["code"] for r in area_measure(HCMC, "province", None, measure, "2021-07-24")] == ["79"]
+    provinces = area_measure(HCMC, "province", None, "new_cases_7d", "2021-07-24")
     assert [r["code"] for r in provinces] == ["79"]
-    assert [a["code"] for a in child_areas(None, HCMC)] == ["79"]
+    assert [a["code"] for a in child_areas(HCMC, None)] == ["79"]
     assert headline_figures(HCMC)["people"] == 7
     assert last_day(HCMC) == "2021-07-24"
 
 
 def test_a_district_viewer_sees_its_district_only(seeded_runtime) -> None:
     q1 = Viewer("district", ("760",))
-    assert area("79", q1) is None  # not the whole city's figures
-    assert area("760", q1)["name"] == "Quận 1"
+    assert area(q1, "79") is None  # not the whole city's figures
+    assert area(q1, "760")["name"] == "Quận 1"
     assert headline_figures(q1, "79")["people"] == 7  # the city filter narrows to what q1 may see
-    assert [r["code"] for r in area_measure("district", "79", "new_cases_7d", "2021-07-24", q1)] == ["760"]
+    assert [r["code"] for r in area_measure(q1, "district", "79", "new_cases_7d", "2021-07-24")] == ["760"]
 
 
 @pytest.fixture

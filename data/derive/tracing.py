@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data.sql import sql
-from data.store import Store, bump_data_version, transaction
+from data.store import bump_data_version, transaction
 from data.tracing_source import TracingSource
 from rules.tracing import cluster_rule
 from tracing.clusters import cluster_cases
@@ -117,25 +117,6 @@ class TracingService:
 
 
 SERVICE = TracingService()
-
-
-def start(store: Store) -> threading.Thread:
-    """At server start: warms the index on the writer thread in the background; tells listeners if catching up
-    on untraced cases changed the data. Call once after the store is open (e.g. in app.py)."""
-
-    def run() -> None:
-        try:
-            summary = store.writer.run(SERVICE.warm)
-        except Exception:
-            log.exception("tracing: warming the index failed; the next load builds it")
-            return
-        if summary.get("data_version") is not None:
-            store.writer.committed(summary["data_version"])
-        log.info("tracing: warm (%s)", summary)
-
-    thread = threading.Thread(target=run, name="pccovid-tracing-warm", daemon=True)
-    thread.start()
-    return thread
 
 
 def trace_new_cases(

@@ -96,14 +96,14 @@ def test_a_viewer_cannot_be_forged() -> None:
 def test_map_rates_use_the_registered_population(seeded_runtime) -> None:
     from data.maps import area_measure
 
-    rows = {r["code"]: r for r in area_measure("province", None, "new_cases_7d_per_100k", "2021-07-24", NATIONAL)}
+    rows = {r["code"]: r for r in area_measure(NATIONAL, "province", None, "new_cases_7d_per_100k", "2021-07-24")}
     assert len(rows) == 63
     # Bắc Giang: 2 registered people, 2 cases confirmed on 21 and 22 July.
     assert rows["24"]["population"] == 2 and rows["24"]["new_cases_7d"] == 2
     assert rows["24"]["value"] == pytest.approx(100_000.0)
     assert rows["79"]["new_cases_7d"] == 1 and rows["79"]["value"] == pytest.approx(1e5 / 7)
     assert rows["48"]["value"] is None  # nobody registered in Đà Nẵng: no rate, not zero
-    scoped = area_measure("ward", "760", "new_cases_7d", "2021-07-24", Viewer("province", ("24",)))
+    scoped = area_measure(Viewer("province", ("24",)), "ward", "760", "new_cases_7d", "2021-07-24")
     assert scoped == []
 
 

@@ -11,8 +11,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from data import rules as rules_data
-from data import runtime
+from data import levels, runtime
+from data.derive import rules as rules_data
 from data.loader import load_dataset
 from data.store import Store
 from data.viewer import NATIONAL, Viewer
@@ -63,9 +63,7 @@ def _tracing(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
 
 
 def _open(path: Path) -> Store:
-    store = Store(path)
-    store.writer.run(rules_data.apply_schema)
-    return store
+    return Store(path)
 
 
 @pytest.fixture(scope="module")
@@ -359,30 +357,30 @@ HANOI = Viewer("province", ("01",))
 
 
 def test_read_functions_return_their_columns(rules_runtime: Store) -> None:
-    levels = rules_data.child_area_levels(None, None, NATIONAL)
-    assert tuple(levels.column_names) == rules_data.LEVEL_COLUMNS
-    assert set(levels.column("area_code").to_pylist()) == {"79", "01", "24"}
-    assert tuple(rules_data.level_history("79", NATIONAL).column_names) == rules_data.LEVEL_COLUMNS
-    cards = rules_data.card_colours("79", None, None, NATIONAL)
-    assert tuple(cards.column_names) == rules_data.CARD_COLUMNS
+    found = levels.child_area_levels(NATIONAL, None)
+    assert tuple(found.column_names) == levels.LEVEL_COLUMNS
+    assert set(found.column("area_code").to_pylist()) == {"79", "01", "24"}
+    assert tuple(levels.level_history(NATIONAL, "79").column_names) == levels.LEVEL_COLUMNS
+    cards = levels.card_colours(NATIONAL, "79", None, None)
+    assert tuple(cards.column_names) == levels.CARD_COLUMNS
     assert set(cards.column("green").to_pylist()) != {0} or cards.num_rows > 0
-    coverage = rules_data.coverage_by_age_band(None, dt.date(2021, 7, 31), dt.date(2021, 7, 31), NATIONAL)
-    assert tuple(coverage.column_names) == rules_data.COVERAGE_COLUMNS
-    assert coverage.column("band").to_pylist() == list(rules_data.AGE_BANDS)
+    coverage = levels.coverage_by_age_band(NATIONAL, None, dt.date(2021, 7, 31), dt.date(2021, 7, 31))
+    assert tuple(coverage.column_names) == levels.COVERAGE_COLUMNS
+    assert coverage.column("band").to_pylist() == list(levels.AGE_BANDS)
     assert coverage.column("population").to_pylist()[-1] == 14
 
 
 def test_a_province_viewer_sees_nothing_of_another_province(rules_runtime: Store) -> None:
-    assert set(rules_data.child_area_levels(None, None, HANOI).column("area_code").to_pylist()) == {"01"}
-    assert rules_data.child_area_levels("79", None, HANOI).num_rows == 0
-    assert rules_data.child_area_levels("760", None, HANOI).num_rows == 0
-    assert rules_data.level_history("79", HANOI).num_rows == 0
-    assert rules_data.level_history(seed.TAN_DINH, HANOI).num_rows == 0
-    assert rules_data.card_colours("79", None, None, HANOI).num_rows == 0
-    assert rules_data.card_colours(seed.BEN_NGHE, None, None, HANOI).num_rows == 0
-    assert rules_data.coverage_by_age_band("79", None, None, HANOI).num_rows == 0
-    hanoi_people = rules_data.card_colours(None, dt.date(2021, 7, 31), dt.date(2021, 7, 31), HANOI).to_pylist()
+    assert set(levels.child_area_levels(HANOI, None).column("area_code").to_pylist()) == {"01"}
+    assert levels.child_area_levels(HANOI, "79").num_rows == 0
+    assert levels.child_area_levels(HANOI, "760").num_rows == 0
+    assert levels.level_history(HANOI, "79").num_rows == 0
+    assert levels.level_history(HANOI, seed.TAN_DINH).num_rows == 0
+    assert levels.card_colours(HANOI, "79", None, None).num_rows == 0
+    assert levels.card_colours(HANOI, seed.BEN_NGHE, None, None).num_rows == 0
+    assert levels.coverage_by_age_band(HANOI, "79", None, None).num_rows == 0
+    hanoi_people = levels.card_colours(HANOI, None, dt.date(2021, 7, 31), dt.date(2021, 7, 31)).to_pylist()
     assert [r["green"] + r["yellow"] + r["red"] for r in hanoi_people] == [4]  # 8, 9, 10 and 14 live in Phúc Xá
     district = Viewer("district", ("760",))
-    assert rules_data.card_colours("79", None, None, district).num_rows == 0  # not the whole province's figures
-    assert rules_data.card_colours("760", None, None, district).num_rows > 0
+    assert levels.card_colours(district, "79", None, None).num_rows == 0  # not the whole province's figures
+    assert levels.card_colours(district, "760", None, None).num_rows > 0

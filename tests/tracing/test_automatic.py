@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from data import pipeline
 from data.derive import tracing as automatic
 from data.derive.tracing import SERVICE, TracingService, trace_new_cases
 from data.loader import load_dataset
@@ -228,11 +229,11 @@ def test_the_server_start_warms_the_index_and_catches_up_on_untraced_cases(store
     versions: list[int] = []
     store.writer.on_commit(versions.append)
     before = store.data_version()
-    automatic.start(store).join(timeout=60)
+    pipeline.start_tracing(store).join(timeout=60)
     assert automatic.SERVICE.index is not None and automatic.SERVICE.index.last_load == 1
     assert rows(store, "SELECT count(*) FROM traces")[0][0] == 3
     assert versions == [before + 1] and store.data_version() == before + 1
-    automatic.start(store).join(timeout=60)  # nothing left to trace: no new version
+    pipeline.start_tracing(store).join(timeout=60)  # nothing left to trace: no new version
     assert versions == [before + 1]
 
 
