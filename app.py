@@ -8,10 +8,11 @@ import threading
 
 import dash
 
-from components import callback_slots, compression, endpoints, inputs, page_scripts
+from components import inputs
 from components.shell import shell_layout
 from data import health, runtime
 from tracing import automatic
+from web import callback_slots, compression, endpoints, page_scripts
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -180,7 +180,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=default_db)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
-    # Many threads, few of them drawing pages at once (components/callback_slots.py): light requests never queue.
+    # Many threads, few of them drawing pages at once (web/callback_slots.py): light requests never queue.
     p.add_argument("--threads", type=int, default=64)
     p.add_argument("--access-log", action="store_true")
     p.set_defaults(run=cmd_serve)
