@@ -8,11 +8,10 @@ import threading
 
 import dash
 
-from components import inputs
 from components.shell import shell_layout
 from data import health, runtime
 from tracing import automatic
-from web import callback_slots, compression, endpoints, page_scripts
+from web import callback_requests, callback_slots, compression, endpoints, page_scripts
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -37,7 +36,7 @@ page_scripts.drop_babel_polyfill()
 endpoints.register(server)
 endpoints.warm_boundaries()
 compression.enable(server)
-inputs.guard_callback_requests(app)  # before a slot is taken
+callback_requests.guard(app)  # before a slot is taken
 callback_slots.limit(server)
 
 
