@@ -11,7 +11,7 @@ import dash
 from components.shell import shell_layout
 from data import health, runtime
 from tracing import automatic
-from web import callback_requests, callback_slots, compression, endpoints, page_scripts
+from web import callback_requests, callback_slots, compression, endpoints, page_scripts, push
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -35,6 +35,7 @@ page_scripts.defer(app)
 page_scripts.drop_babel_polyfill()
 endpoints.register(server)
 endpoints.warm_boundaries()
+push.register(server)
 compression.enable(server)
 callback_requests.guard(app)  # before a slot is taken
 callback_slots.limit(server)

@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -114,6 +115,21 @@ def cmd_demo(args: argparse.Namespace) -> None:
         print(f"Store {args.db} already exists; nothing to build.")
 
 
+def _end_streams_at_stop(worker) -> None:
+    """gunicorn's post_worker_init hook: at a graceful stop (SIGTERM) the worker waits for its open requests, and the
+    pages' event streams would hold it for its whole timeout; they end first (the browsers reconnect by themselves)."""
+    from web import push
+
+    stop = worker.handle_exit
+
+    def end_streams_then_stop(signum, frame) -> None:
+        push.end_streams()
+        stop(signum, frame)
+
+    signal.signal(signal.SIGTERM, end_streams_then_stop)
+    signal.siginterrupt(signal.SIGTERM, False)  # as gunicorn has it: a stop does not break requests' system calls
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -135,6 +151,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
                 "threads": args.threads,
                 "timeout": 120,
                 "control_socket_disable": True,
+                "post_worker_init": _end_streams_at_stop,
                 "accesslog": "-" if args.access_log else None,
             }
             for key, value in settings.items():

@@ -11,6 +11,7 @@ from components.i18n import COOKIE, current_language, t
 from components.inputs import Count, typed
 from data.runtime import data_version
 
+EVENTS_URL = "/events"  # the data version as server-sent events (web/push.py)
 REFRESH_MS = 15_000
 
 # (path, translation key); pages that do not exist yet are not listed.
