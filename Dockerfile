@@ -9,6 +9,7 @@ COPY pyproject.toml README.md ./
 COPY app.py cli.py ./
 COPY data ./data
 COPY components ./components
+COPY web ./web
 COPY pages ./pages
 COPY rules ./rules
 COPY scenario ./scenario

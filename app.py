@@ -8,9 +8,9 @@ import threading
 
 import dash
 
-from components import callback_slots, compression, endpoints, inputs, page_scripts
 from components.shell import shell_layout
 from data import health, pipeline, runtime
+from web import callback_requests, callback_slots, compression, endpoints, page_scripts, push
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -34,8 +34,9 @@ page_scripts.defer(app)
 page_scripts.drop_babel_polyfill()
 endpoints.register(server)
 endpoints.warm_boundaries()
+push.register(server)
 compression.enable(server)
-inputs.guard_callback_requests(app)  # before a slot is taken
+callback_requests.guard(app)  # before a slot is taken
 callback_slots.limit(server)
 
 

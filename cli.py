@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -117,6 +118,21 @@ def cmd_demo(args: argparse.Namespace) -> None:
         print(f"Store {args.db} already exists; nothing to build.")
 
 
+def _end_streams_at_stop(worker) -> None:
+    """gunicorn's post_worker_init hook: at a graceful stop (SIGTERM) the worker waits for its open requests, and the
+    pages' event streams would hold it for its whole timeout; they end first (the browsers reconnect by themselves)."""
+    from web import push
+
+    stop = worker.handle_exit
+
+    def end_streams_then_stop(signum, frame) -> None:
+        push.end_streams()
+        stop(signum, frame)
+
+    signal.signal(signal.SIGTERM, end_streams_then_stop)
+    signal.siginterrupt(signal.SIGTERM, False)  # as gunicorn has it: a stop does not break requests' system calls
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -138,6 +154,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
                 "threads": args.threads,
                 "timeout": 120,
                 "control_socket_disable": True,
+                "post_worker_init": _end_streams_at_stop,
                 "accesslog": "-" if args.access_log else None,
             }
             for key, value in settings.items():
@@ -241,7 +258,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=default_db)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
-    # Many threads, few of them drawing pages at once (components/callback_slots.py): light requests never queue.
+    # Many threads, few of them drawing pages at once (web/callback_slots.py): light requests never queue.
     p.add_argument("--threads", type=int, default=64)
     p.add_argument("--access-log", action="store_true")
     p.set_defaults(run=cmd_serve)

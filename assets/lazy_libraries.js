@@ -1,4 +1,4 @@
-/* Stand-ins for the component libraries the server leaves out of the page (components/page_scripts.py).
+/* Stand-ins for the component libraries the server leaves out of the page (web/page_scripts.py).
  *
  * Dash resolves a component as window[namespace][type]. Until a page draws one, the namespace holds stand-in
  * components; the first one drawn fetches the library's scripts, shows a placeholder of the component's own size

@@ -156,7 +156,7 @@ def browser_side(db: Path, warmup: float) -> None:
             ready = {
                 "/": ".js-plotly-plot .bars path",
                 "/map": ".command-map path.leaflet-interactive",
-                "/area/79": "#area-children .ag-row",  # AG Grid fetched on first use (components/page_scripts.py)
+                "/area/79": "#area-children .ag-row",  # AG Grid fetched on first use (web/page_scripts.py)
             }
 
             def load(page, path: str) -> float:

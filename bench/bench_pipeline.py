@@ -122,7 +122,9 @@ def main() -> None:
             for name in STAGES:
                 seconds[name].append(report.stages.get(name, 0.0))
             derived.append(sum(v for k, v in report.stages.items() if k != "append"))
-            print(f"  {folder.name}: {events(report):>7,} events  {stages_line(report.stages)}  commit {walls[-1]:.2f} s")
+            print(
+                f"  {folder.name}: {events(report):>7,} events  {stages_line(report.stages)}  commit {walls[-1]:.2f} s"
+            )
         if batches:
             print("  median (s): " + stages_line({k: statistics.median(v) for k, v in seconds.items()}))
             print("  max    (s): " + stages_line({k: max(v) for k, v in seconds.items()}))
@@ -139,7 +141,9 @@ def main() -> None:
                 return time.perf_counter() - started
 
         peer = store.writer.run(rebuild)
-        print(f"\npeer: the rules' tables (cards, coverage, levels) rebuilt from scratch on the same store: {peer:.2f} s")
+        print(
+            f"\npeer: the rules' tables (cards, coverage, levels) rebuilt from scratch on the same store: {peer:.2f} s"
+        )
     finally:
         store.close()
     print(f"({dt.datetime.now():%H:%M} on this machine; figures vary with its load)")

@@ -4,8 +4,10 @@ its DOM node count and the server's RSS over time, so a leak shows as a rising l
 Usage: python bench/soak_wall.py [--minutes 1440] [--seconds 2] [--data-every 5] [--db PATH]
 (24 hours is the requirement; a short run with fast rotation compresses many rotations into minutes.)
 
-`--data-every N` publishes a new data version in Redis every N minutes, as a load would: the wall notices it
-within 15 s and redraws every panel from the server, so the refresh path soaks too, not only the rotation.
+`--data-every N` publishes a new data version in Redis every N minutes, as a commit would (the version under its key,
+then the notice on the store's channel): the server pushes it to the wall over its event stream (/events) and the wall
+redraws every panel from the server, so the push and refresh paths soak too, not only the rotation. The stream ends
+every 10 minutes and the browser reconnects; the fallback poll (every 60 s while the stream is up) runs all along.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
+    from data.events import channel
     from data.redis_server import client, ensure_redis_url
     from data.store import Store
 
@@ -43,7 +46,7 @@ def main() -> None:
     store_id, version = store.store_id, store.data_version()
     store.close()
     redis_url = ensure_redis_url()  # the soak's own server, shared with the app so it can publish versions
-    version_key = f"pccovid:{store_id}:data_version"
+    version_key = f"pccovid:{store_id}:data_version"  # as data/runtime.py keeps it
     versions = client(redis_url)
     port = free_port()
     env = {**os.environ, "PCCOVID_DB": args.db, "REDIS_URL": redis_url}
@@ -71,6 +74,7 @@ def main() -> None:
                 if args.data_every and time.monotonic() - published >= args.data_every * 60:
                     version += 1
                     versions.set(version_key, version)
+                    versions.publish(channel(store_id), version)
                     published = time.monotonic()
                 heap = page.evaluate("performance.memory ? performance.memory.usedJSHeapSize : 0") / 1e6
                 nodes = page.evaluate("document.getElementsByTagName('*').length")

@@ -1,16 +1,21 @@
-"""The navigation shell around every page: header with the language switch and data version, side navigation."""
+"""The navigation shell around every page: header with the language switch and data version, side navigation; the
+app-wide data version, pushed by the server as it changes, polled as a fallback."""
 
 from __future__ import annotations
 
 import dash
 import dash_mantine_components as dmc
 from dash import Input, Output, State, clientside_callback, dcc, html
+from dash_extensions import EventSource
 
 from components import ids
 from components.i18n import COOKIE, current_language, t
 from components.inputs import Count, typed
 from data.runtime import data_version
 
+EVENTS_URL = "/events"  # the data version as server-sent events (web/push.py)
+# Polling is the fallback: slow while the pushed stream is up (a net under it), often while it is down.
+PUSHED_REFRESH_MS = 60_000
 REFRESH_MS = 15_000
 
 # (path, translation key); pages that do not exist yet are not listed.
@@ -32,13 +37,19 @@ def _navigation(lang: str) -> list:
 
 def shell_layout() -> dmc.MantineProvider:
     lang = current_language()
+    version = data_version()
     return dmc.MantineProvider(
         theme={"primaryColor": "red", "fontFamily": "var(--pc-font)", "defaultRadius": "md"},
         children=[
             dcc.Location(id=ids.URL, refresh="callback-nav"),
-            dcc.Store(id=ids.DATA_VERSION, data=data_version()),
+            dcc.Store(id=ids.DATA_VERSION, data=version),
             dcc.Store(id=ids.LANGUAGE, data=lang),
-            dcc.Interval(id=ids.REFRESH, interval=REFRESH_MS),
+            # dash-extensions' EventSource opens a new connection whenever Dash draws it again, i.e. whenever one of
+            # its props changes (its effect depends on setProps, a new function at each draw). Its props start as
+            # connecting sets them (open; the version the page has, which the stream sends first), so that a page
+            # opens one stream, not three; a new version opens another (web/push.py frees the old one at once).
+            EventSource(id=ids.EVENTS, url=EVENTS_URL, readyState=1, message=str(version)),
+            dcc.Interval(id=ids.REFRESH, interval=PUSHED_REFRESH_MS),
             # Calendars in the reader's language, weeks from Monday (assets/vendor/dayjs holds the Vietnamese locale).
             dmc.DatesProvider(
                 settings={"locale": lang, "firstDayOfWeek": 1},
@@ -69,7 +80,7 @@ def shell_layout() -> dmc.MantineProvider:
                                     dmc.Group(
                                         [
                                             dmc.Badge(
-                                                t("shell.data_version", lang, version=data_version()),
+                                                t("shell.data_version", lang, version=version),
                                                 id=ids.VERSION_BADGE,
                                                 variant="light",
                                                 color="gray",
@@ -110,6 +121,43 @@ def refresh_data_version(_tick: Count | None, known: Count | None) -> int:
     """Pages listen to this store: it changes only when the writer has committed new data."""
     version = data_version()
     return dash.no_update if version == known else version
+
+
+# A pushed version is taken in the browser, no request needed; the pages' callbacks then redraw from the server.
+clientside_callback(
+    """
+    function(message, known) {
+        const version = Number(message);
+        if (!Number.isSafeInteger(version) || version < 0 || version === known) {
+            return window.dash_clientside.no_update;
+        }
+        return version;
+    }
+    """,
+    Output(ids.DATA_VERSION, "data", allow_duplicate=True),
+    Input(ids.EVENTS, "message"),
+    State(ids.DATA_VERSION, "data"),
+    prevent_initial_call=True,
+)
+
+# The component tells of the stream's first failure only (later ones repeat the same `error`, which Dash ignores):
+# on a failure, poll often; at the next poll, clear it, which makes the component connect again, and poll slowly
+# meanwhile. A stream that fails again sets it again; one that works stays quiet.
+clientside_callback(
+    f"""
+    function(error, _ticks) {{
+        if (!error) {{ return [window.dash_clientside.no_update, window.dash_clientside.no_update]; }}
+        const failed = window.dash_clientside.callback_context.triggered.some(
+            function(t) {{ return t.prop_id === "{ids.EVENTS}.error"; }});
+        return failed ? [window.dash_clientside.no_update, {REFRESH_MS}] : [null, {PUSHED_REFRESH_MS}];
+    }}
+    """,
+    Output(ids.EVENTS, "error"),
+    Output(ids.REFRESH, "interval"),
+    Input(ids.EVENTS, "error"),
+    Input(ids.REFRESH, "n_intervals"),
+    prevent_initial_call=True,
+)
 
 
 @dash.callback(Output(ids.VERSION_BADGE, "children"), Input(ids.DATA_VERSION, "data"), prevent_initial_call=True)

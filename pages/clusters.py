@@ -10,7 +10,6 @@ import dash_mantine_components as dmc
 from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from components import ids
-from components.endpoints import geometry_url
 from components.figures import graph_config
 from components.i18n import current_language, t
 from components.inputs import CellClick, Clicks, ClusterRows, Count, Id, UrlValue, read, typed, url_value
@@ -28,6 +27,7 @@ from components.trace_graph import (
 )
 from data.tracing import cluster_cases, cluster_links, clusters, recent_traces
 from data.viewer import current_viewer
+from web.endpoints import geometry_url
 
 dash.register_page(__name__, path="/clusters", title="Chùm ca bệnh — PC-Covid", name="clusters")
 

@@ -8,7 +8,6 @@ from dash import Input, Output, clientside_callback, dcc, html
 from dash_extensions.javascript import Namespace
 
 from components import ids
-from components.endpoints import geometry_url
 from components.figures import wall_cases_figure
 from components.i18n import current_language, date, number, t
 from components.inputs import Count, UrlValue, WallSeconds, typed, url_value
@@ -18,6 +17,7 @@ from data.maps import area_measure, last_day
 from data.overview import daily_counts, weekly_summary
 from data.viewer import current_viewer
 from data.wall import levels_changed
+from web.endpoints import geometry_url
 
 dash.register_page(__name__, path="/wall", title="Màn hình tường — PC-Covid", name="wall")
 

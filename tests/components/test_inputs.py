@@ -18,7 +18,6 @@ from components.inputs import (
     TappedContact,
     Text,
     WallSeconds,
-    callback_request_problem,
     read,
     typed,
     url_text,
@@ -102,30 +101,3 @@ def test_a_typed_callback_changes_nothing_on_a_wrong_argument() -> None:
         @typed
         def untyped(case_id):
             return case_id
-
-
-def test_a_callback_request_must_fit_a_callback() -> None:
-    callbacks = {
-        "badge.children": {
-            "inputs": [{"id": "version", "property": "data"}],
-            "state": [],
-            "outputs_indices": 0,
-        }
-    }
-    good = {
-        "output": "badge.children",
-        "outputs": {"id": "badge", "property": "children"},
-        "inputs": [{"id": "version", "property": "data", "value": "anything: the callback reads it"}],
-        "changedPropIds": ["version.data"],
-    }
-    assert callback_request_problem(good, callbacks) is None
-    for wrong in (
-        None,
-        [],
-        {**good, "output": "other.children"},
-        {**good, "inputs": []},
-        {**good, "inputs": [{"id": "other", "property": "data"}]},
-        {**good, "outputs": [good["outputs"]] * 2},
-        {**good, "changedPropIds": ["{x.data"]},
-    ):
-        assert callback_request_problem(wrong, callbacks), wrong

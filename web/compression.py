@@ -44,6 +44,8 @@ def _key(request: flask.Request) -> str:
 def enable(server: flask.Flask) -> None:
     server.config.update(
         COMPRESS_ALGORITHM=["zstd", "br", "gzip"],
+        # Never text/event-stream (web/push.py): a compressor keeps bytes until its block fills, and an event must
+        # leave at once.
         COMPRESS_MIMETYPES=[
             "text/html",
             "text/css",

@@ -1,0 +1,1 @@
+"""Web plumbing beside the pages: HTTP endpoints, request guards and limits, and how responses are sent."""
