@@ -1,4 +1,5 @@
-"""Synthetic national scenario of Viet Nam's 2021 Delta wave, written as a canonical dataset with ground truth."""
+"""Synthetic national scenario (the 2021 Delta wave, or community spread from a few seeds) written as a canonical
+dataset with ground truth."""
 
 from __future__ import annotations
 
@@ -42,8 +43,9 @@ def generate(
 ) -> dict[str, int]:
     """Write the canonical dataset (CONTRACT §1, plus `infections` and `outcomes`) into out_dir.
 
-    `shape` names the epidemic's shape (scenario/shapes.py): "delta", the 2021 wave from its historical seeds
-    under the measures of the time. Without `start`, the shape's own first day. Returns the number of rows written per table. The same
+    `shape` is the epidemic's (scenario/shapes.py): "delta", the 2021 wave from its historical seeds under the
+    measures of the time, or "community", spread from a few dozen seeds through schools, workplaces and markets.
+    Without `start`, the shape's own first day. Returns the number of rows written per table. The same
     arguments give byte-identical files.
     """
     epidemic = shape_named(shape)

@@ -1,4 +1,4 @@
-"""The shapes an epidemic of the scenario can take (so far the 2021 Delta wave).
+"""The shapes an epidemic of the scenario can take: the 2021 Delta wave, or community spread from a few seeds.
 
 A shape is data for the one simulation (scenario/simulate.py): where and when the seeds come, which
 distancing measures apply, how many people use the app, how infectious each setting is and how people get
@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .epidemic import CROWDING, Parameters
+import numpy as np
+
+from .epidemic import CROWDING, VENUE_LAMBDA, Parameters
+from .reference import KINDS
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,53 @@ DELTA = Shape(
 )
 
 
-SHAPES = {shape.name: shape for shape in (DELTA,)}
+def _venue_lambda(**changes: float) -> np.ndarray:
+    return np.array([changes.get(kind, VENUE_LAMBDA[kind]) for kind in KINDS])
+
+
+# A few dozen seeds, then spread through schools, workplaces and markets with everything open and the platform in
+# every pocket: venue exposures dominate, F1 lists run to tens of people, and most cases are found because they
+# have symptoms, some days after the onset they declared. Modelled on the reopening of late 2021 (Resolution
+# 128/NQ-CP: schools and workplaces open, PC-Covid and venue QR codes required, adults vaccinated, children not);
+# the parameters are modelling assumptions chosen for that shape, not a reconstruction of a province's wave.
+COMMUNITY = Shape(
+    name="community",
+    start=dt.date(2021, 11, 1),
+    seeds="community_seeds.csv",
+    measures=None,
+    adoption=(("2021-10-01", 0.55), ("2022-03-31", 0.62)),
+    crowding={},
+    params=Parameters(
+        household_daily=0.028,
+        community_daily=0.004,
+        proximity=0.06,
+        venue_lambda=_venue_lambda(
+            school=0.35,
+            office=0.31,
+            factory=0.4,
+            market=0.26,
+            supermarket=0.06,
+            restaurant=0.08,
+            cafe=0.05,
+            worship=0.1,
+        ),
+        # months after the second dose, protection against infection has waned (late 2021)
+        ve_dose1=0.2,
+        ve_dose2=0.4,
+    ),
+    testing=Testing(
+        seek=0.9,
+        seek_load_half=5000.0,
+        delay_days=(0, 5),
+        delay_load_half=2000.0,
+        mass=0.01,
+        screening_factory=0.005,
+        declare_ill=0.8,
+        declare_for_family=True,
+    ),
+)
+
+SHAPES = {shape.name: shape for shape in (DELTA, COMMUNITY)}
 
 
 def shape_named(name: str) -> Shape:
