@@ -17,9 +17,9 @@ PRESETS: dict[str, dict] = {
     # the size of the peer (an agent-based simulator's epidemic): about 50,000 people over 90 days,
     # 2.8 million check-ins, 2.1 million encounters, 29 seeds, some 2,300 confirmed cases
     "community": dict(scale=0.00052, days=90, seed=20211101, start=dt.date(2021, 11, 1), shape="community"),
-    # the largest community scenario generated in about two minutes: about 1 million people over 90 days,
-    # some 55 million check-ins and 42 million encounters (the bench preset's 7.2 million would take a
-    # quarter of an hour and 400 million check-ins: every resident checks in daily)
+    # a larger community scenario, generated in about 100 s: about 1 million people over 90 days,
+    # some 55 million check-ins and 42 million encounters, 25,000 confirmed cases (the bench preset's 7.2 million
+    # would take some 12 minutes and 400 million check-ins: 0.6 a resident a day, four times the Delta wave's)
     "community-bench": dict(scale=0.0104, days=90, seed=20211101, start=dt.date(2021, 11, 1), shape="community"),
 }
 
