@@ -51,11 +51,18 @@ def cmd_load(args: argparse.Namespace) -> None:
 def cmd_scenario(args: argparse.Namespace) -> None:
     import scenario
     from scenario.presets import preset
+    from scenario.shapes import shape_named
 
     try:
         options = preset(args.preset) if args.preset else {}
-    except KeyError as exc:
-        raise CommandError(f"unknown preset {args.preset!r}") from exc
+        if args.shape:
+            shape_named(args.shape)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    if args.shape and args.shape != options.get("shape", "delta"):
+        # another shape than the preset's starts on its own first day
+        options.pop("start", None)
+        options["shape"] = args.shape
     for name in ("scale", "days", "seed"):
         value = getattr(args, name)
         if value is not None:
@@ -242,7 +249,16 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("scenario", help="write a synthetic canonical dataset with its ground truth")
     p.add_argument("--out", required=True, metavar="DIR")
-    p.add_argument("--preset", help="demo, bench or test (the other options override it)")
+    p.add_argument(
+        "--preset",
+        help="demo, bench, test (the Delta wave) or community-test, community, community-bench (the other options "
+        "override it)",
+    )
+    p.add_argument(
+        "--shape",
+        help="delta (the 2021 wave, the default) or community (spread from a few dozen seeds through schools, "
+        "workplaces and markets, from 1 November 2021)",
+    )
     p.add_argument("--scale", type=float, help="fraction of Viet Nam's population (default 0.002)")
     p.add_argument("--days", type=int)
     p.add_argument("--seed", type=int)

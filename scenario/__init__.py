@@ -1,4 +1,5 @@
-"""Synthetic national scenario of Viet Nam's 2021 Delta wave, written as a canonical dataset with ground truth."""
+"""Synthetic national scenario (the 2021 Delta wave, or community spread from a few seeds) written as a canonical
+dataset with ground truth."""
 
 from __future__ import annotations
 
@@ -18,13 +19,14 @@ from .mobility import build_routines
 from .output import PRESENCE_COLUMNS, write_table
 from .population import build_people, people_table
 from .presets import PRESETS, preset
+from .shapes import SHAPES, shape_named
 from .simulate import SETTINGS, Simulation
 from .strings import vocabulary
 from .venues import build_venues, venues_table
 
-__all__ = ["generate", "preset", "PRESETS", "DEFAULT_START"]
+__all__ = ["generate", "preset", "PRESETS", "SHAPES", "DEFAULT_START"]
 
-DEFAULT_START = dt.date(2021, 4, 27)
+DEFAULT_START = SHAPES["delta"].start
 TABLES = ("people", "venues", "checkins", "contacts", "tests", "vaccinations", "declarations", "infections", "outcomes")
 log = logging.getLogger(__name__)
 
@@ -36,17 +38,22 @@ def generate(
     days: int,
     seed: int,
     start: dt.date | None = None,
+    shape: str = "delta",
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """Write the canonical dataset (CONTRACT §1, plus `infections` and `outcomes`) into out_dir.
 
-    Returns the number of rows written per table. The same arguments give byte-identical files.
+    `shape` is the epidemic's (scenario/shapes.py): "delta", the 2021 wave from its historical seeds under the
+    measures of the time, or "community", spread from a few dozen seeds through schools, workplaces and markets.
+    Without `start`, the shape's own first day. Returns the number of rows written per table. The same
+    arguments give byte-identical files.
     """
+    epidemic = shape_named(shape)
     if not 0 < scale <= 1:
         raise ValueError(f"scale must be in (0, 1], got {scale}")
     if days < 1:
         raise ValueError(f"days must be at least 1, got {days}")
-    start = start or DEFAULT_START
+    start = start or epidemic.start
     say = progress or log.info
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -63,11 +70,11 @@ def generate(
     say(f"{len(people)} people in {len(people.household_start) - 1} households")
     venues = build_venues(geo, np.bincount(people.ward, minlength=geo.n_wards), days, rng)
     say(f"{len(venues)} venues")
-    routines = build_routines(people, venues, geo, start, days, rng)
+    routines = build_routines(people, venues, geo, start, days, rng, epidemic.adoption)
     write_table(out_dir / "people.parquet", people_table(people, geo))
     write_table(out_dir / "venues.parquet", venues_table(venues, geo))
 
-    sim = Simulation(out_dir, geo, people, venues, routines, start, days, rng, progress=say)
+    sim = Simulation(out_dir, geo, people, venues, routines, start, days, rng, epidemic, progress=say)
     sim.run()
     sim.deaths()
     counts = {"people": len(people), "venues": len(venues)}

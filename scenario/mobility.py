@@ -17,17 +17,6 @@ NEVER = 1 << 30
 STUDENT, FACTORY, OFFICE = 1, 2, 3
 TARGET = {name: i for i, name in enumerate(MEASURE_TARGETS)}
 
-# share of all people using the contact-tracing app (Bluezone, then PC-Covid), by date
-ADOPTION = [
-    ("2021-04-01", 0.10),
-    ("2021-04-27", 0.12),
-    ("2021-06-01", 0.15),
-    ("2021-07-15", 0.22),
-    ("2021-08-15", 0.28),
-    ("2021-09-15", 0.32),
-    ("2021-10-15", 0.34),
-    ("2021-12-31", 0.36),
-]
 SUMMER = (dt.date(2021, 5, 29), dt.date(2021, 9, 5))
 
 # errand kind, daily probability for (child < 15, adult male, adult female, elderly 65+), start windows (hours)
@@ -55,8 +44,15 @@ class Routines:
 
 
 def build_routines(
-    people: People, venues: Venues, geo: Geography, start: dt.date, days: int, rng: np.random.Generator
+    people: People,
+    venues: Venues,
+    geo: Geography,
+    start: dt.date,
+    days: int,
+    rng: np.random.Generator,
+    adoption: tuple[tuple[str, float], ...],
 ) -> Routines:
+    """Roles, workplaces, homes and the day each person starts using the app (`adoption`: share of all people by date)."""
     n = len(people)
     age = people.age
     province = geo.ward_province[people.ward]
@@ -110,8 +106,8 @@ def build_routines(
     propensity = rng.random(len(owners)) * np.where(age[owners] >= 60, 2.0, 1.0) * np.where(age[owners] < 18, 1.4, 1.0)
     rank = np.empty(len(owners), dtype=np.int64)
     rank[np.argsort(propensity, kind="stable")] = np.arange(len(owners))
-    dates = [reference.date_of(d).toordinal() for d, _ in ADOPTION]
-    shares = [s for _, s in ADOPTION]
+    dates = [reference.date_of(d).toordinal() for d, _ in adoption]
+    shares = [s for _, s in adoption]
     adopters_by_day = np.interp(np.arange(-1, days) + start.toordinal(), dates, shares) * n
     adopters_by_day = np.maximum.accumulate(adopters_by_day)
     first = np.searchsorted(adopters_by_day, rank, side="right") - 1

@@ -133,11 +133,13 @@ def measure_multipliers() -> np.ndarray:
     return table
 
 
-def measure_levels(province_codes: list[str], start: dt.date, days: int) -> np.ndarray:
-    """level[day, province] of measures in force."""
+def measure_levels(
+    province_codes: list[str], start: dt.date, days: int, name: str | None = "measures.csv"
+) -> np.ndarray:
+    """level[day, province] of measures in force (none without a measures file)."""
     levels = np.zeros((days, len(province_codes)), dtype=np.int8)
     column = {code: i for i, code in enumerate(province_codes)}
-    for row in read_rows("measures.csv"):
+    for row in read_rows(name) if name else ():
         lo = max((date_of(row["start"]) - start).days, 0)
         hi = min((date_of(row["end"]) - start).days + 1, days)
         if hi <= lo:
@@ -208,24 +210,34 @@ def vaccine_names() -> tuple[str, ...]:
 class SeedWindow:
     province: str
     district: str
-    start: dt.date
-    end: dt.date
+    first_day: int  # simulated days from the start, inclusive
+    last_day: int
     count_per_100k: float
     min_count: int
     kind: str
 
 
-@cache
-def seed_windows() -> tuple[SeedWindow, ...]:
+def seed_windows(name: str, start: dt.date) -> tuple[SeedWindow, ...]:
+    """The seed windows of a seeds file, as simulated days from `start`.
+
+    A file gives each window by dates (`start`, `end`: a historical wave) or by days from the first
+    simulated day (`first_day`, `last_day`: a shape that can start on any date).
+    """
+
+    def day(row: dict[str, str], date_column: str, day_column: str) -> int:
+        if row.get(date_column):
+            return (date_of(row[date_column]) - start).days
+        return int(row[day_column])
+
     return tuple(
         SeedWindow(
             province=r["province"],
             district=r["district"],
-            start=date_of(r["start"]),
-            end=date_of(r["end"]),
+            first_day=day(r, "start", "first_day"),
+            last_day=day(r, "end", "last_day"),
             count_per_100k=float(r["count_per_100k"]),
             min_count=int(r["min_count"]),
             kind=r["kind"],
         )
-        for r in read_rows("seeds.csv")
+        for r in read_rows(name)
     )

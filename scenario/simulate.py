@@ -12,12 +12,10 @@ import pyarrow as pa
 
 from . import reference
 from .epidemic import (
-    CROWDING,
     DAY,
     HOUR,
     INFECTIOUSNESS,
     LAST_INFECTIOUS_DAY,
-    Parameters,
     fatality_probability,
     incubation_seconds,
     symptomatic_probability,
@@ -27,6 +25,7 @@ from .mobility import FACTORY, NEVER, Routines, Visits, daily_visits
 from .output import PartedTable, timestamps
 from .population import EPOCH, People
 from .reference import KIND_INDEX, MEASURE_TARGETS
+from .shapes import DELTA, Shape
 from .strings import vocabulary
 from .venues import Venues
 
@@ -83,16 +82,17 @@ class Simulation:
         start: dt.date,
         days: int,
         rng: np.random.Generator,
-        params: Parameters | None = None,
+        shape: Shape = DELTA,
         progress: Callable[[str], None] | None = None,
     ) -> None:
         self.geo, self.people, self.venues, self.routines = geo, people, venues, routines
-        self.start, self.days, self.rng, self.params = start, days, rng, params or Parameters()
+        self.start, self.days, self.rng = start, days, rng
+        self.shape, self.params, self.testing = shape, shape.params, shape.testing
         self.progress = progress or (lambda message: None)
         self.n = len(people)
         self.state = State.empty(self.n)
         self.base_us = ((start - EPOCH).days * DAY - 7 * HOUR) * 1_000_000
-        self.levels = reference.measure_levels(geo.province_code, start, days)
+        self.levels = reference.measure_levels(geo.province_code, start, days, shape.measures)
         self.multipliers = reference.measure_multipliers()
         self.coverage = reference.first_dose_coverage(geo.province_code, start, days)
         self.kinds = reference.venue_kinds()
@@ -111,7 +111,7 @@ class Simulation:
         self.province_people = np.bincount(routines.province, minlength=n_p)
         self.province_start = np.searchsorted(routines.province, np.arange(n_p + 1))
         self.ward_start = np.searchsorted(people.ward, np.arange(geo.n_wards + 1))
-        self.crowding = np.array([CROWDING.get(code, 1.0) for code in geo.province_code])[routines.province]
+        self.crowding = np.array([shape.crowding.get(code, 1.0) for code in geo.province_code])[routines.province]
         self._plan_vaccination()
         self._plan_seeds()
 
@@ -189,13 +189,13 @@ class Simulation:
     # ------------------------------------------------------------------ seeds
     def _plan_seeds(self) -> None:
         rows = []
-        for window in reference.seed_windows():
+        for window in reference.seed_windows(self.shape.seeds, self.start):
             if window.province not in self.geo.province_code:
                 continue
             p = self.geo.province_code.index(window.province)
             total = max(window.min_count, int(round(window.count_per_100k * self.province_people[p] / 1e5)))
-            first = (window.start - self.start).days
-            length = (window.end - window.start).days + 1
+            first = window.first_day
+            length = window.last_day - window.first_day + 1
             day = first + (np.arange(total) * length) // total
             district = (
                 self.geo.district_code.index(window.district) if window.district in self.geo.district_code else -1
@@ -530,8 +530,10 @@ class Simulation:
         st.death_t[dst[dies]] = onset[dies] + (rng.uniform(8, 24, int(dies.sum())) * DAY).astype(np.int64)
         # symptomatic people seek a test after a delay that grows with the local load
         load = self._province_load(day)[self.routines.province[dst]]
-        seeks = symptomatic & (rng.random(n) < 0.85 / (1 + load / 200))
-        delay = rng.integers(0, 3, n) + (rng.random(n) < load / (load + 50)) * rng.integers(1, 4, n)
+        testing = self.testing
+        seeks = symptomatic & (rng.random(n) < testing.seek / (1 + load / testing.seek_load_half))
+        delay = rng.integers(*testing.delay_days, n)
+        delay += (rng.random(n) < load / (load + testing.delay_load_half)) * rng.integers(1, 4, n)
         st.test_day[dst[seeks]] = (onset[seeks] // DAY + 1 + delay[seeks]).astype(np.int32)
         self.infections.add(infectee=dst, infector=src, t=t, setting=setting, venue=venue, presence=presence)
 
@@ -554,9 +556,12 @@ class Simulation:
         # mass testing in wards with recent cases
         hot = self.ward_cases[max(day - 7, 0) : day].sum(axis=0) > 0
         resident_hot = hot[people.ward] & not_confirmed
-        reasons.append(np.flatnonzero(resident_hot & (rng.random(self.n) < 0.08)))
+        reasons.append(np.flatnonzero(resident_hot & (rng.random(self.n) < self.testing.mass)))
         # screening (workers of the industrial parks, travellers) and people with a cold
-        screened = not_confirmed & (rng.random(self.n) < np.where(self.routines.role == FACTORY, 0.02, 0.002))
+        screening = np.where(
+            self.routines.role == FACTORY, self.testing.screening_factory, self.testing.screening_other
+        )
+        screened = not_confirmed & (rng.random(self.n) < screening)
         reasons.append(np.flatnonzero(screened))
         person = np.concatenate(reasons)
         if len(person) == 0:
@@ -638,9 +643,11 @@ class Simulation:
         st, rng = self.state, self.rng
         t0 = day * DAY
         onset_day = st.onset_t // DAY
-        ill = (onset_day < day) & (onset_day >= day - 3) & self.people.has_phone & (st.death_t > t0)
+        declares_for_them = self.people.has_phone | self.testing.declare_for_family
+        ill = (onset_day < day) & (onset_day >= day - 3) & declares_for_them & (st.death_t > t0)
         routine = free & app & (rng.random(self.n) < 0.01)
-        who = np.flatnonzero(routine | (ill & (rng.random(self.n) < 0.5)) | (quarantined & (rng.random(self.n) < 0.4)))
+        declares = ill & (rng.random(self.n) < self.testing.declare_ill)
+        who = np.flatnonzero(routine | declares | (quarantined & (rng.random(self.n) < 0.4)))
         n = len(who)
         if n == 0:
             return
