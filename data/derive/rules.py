@@ -173,7 +173,9 @@ class RulesRefresh:
 
     def cards(self) -> None:
         """Card colours: new spans of the touched people replace their old ones, the difference updates the days
-        already known, then the days new to the calendar are filled from every span."""
+        already known; then the days new to the calendar: after its last day, that day's counts carried forward with
+        the spans that start or end on the new days (a new day cost every span of the register at the national
+        scale: 23 s for the first batch of a day); before its first day (a backfill), filled from every span."""
         con, old = self.con, self.old
         con.execute(sql("rules/card_spans"), {"full_doses": self.full_doses})
         if old is not None:
@@ -183,37 +185,52 @@ class RulesRefresh:
             )
         con.execute(sql("rules/forget_card_spans"))
         con.execute(sql("rules/keep_card_spans"))
-        if self.added:
+        for a, b in self.added:
             con.execute(sql("rules/clear_card_delta"))
-            con.execute(sql("rules/stage_card_all"))
-            for a, b in self.added:
-                con.execute(sql("rules/accumulate_card_days"), {"first_day": a, "last_day": b, "keep_zero": True})
+            if self._after_calendar(a):
+                con.execute(sql("rules/stage_card_carry"), {"last_known": old[1], "first_day": a})
+            else:
+                con.execute(sql("rules/stage_card_all"))
+            con.execute(sql("rules/accumulate_card_days"), {"first_day": a, "last_day": b, "keep_zero": True})
 
     def coverage(self) -> None:
-        """Vaccine coverage: the touched people's steps after this batch minus before it; then new days from all."""
+        """Vaccine coverage: the touched people's steps after this batch minus before it; then the days new to the
+        calendar: after its last day, that day's coverage carried forward with the steps that fall on the new days
+        (doses given, age bands reached); before its first day, everyone's steps."""
         con, old = self.con, self.old
         version = vaccination_rule_in_force().name
         if old is not None:
+            con.execute(sql("rules/scope_coverage_touched"))
             for max_load, sign in ((self.load_id, 1), (self.load_id - 1, -1)):
                 con.execute(
                     sql("rules/stage_coverage"),
-                    {"max_load": max_load, "sign": sign, "all_people": False, "full_doses": self.full_doses},
+                    {"max_load": max_load, "sign": sign, "full_doses": self.full_doses, "since": None},
                 )
             con.execute(
                 sql("rules/accumulate_coverage_days"),
                 {"first_day": old[0], "last_day": old[1], "keep_zero": False, "rule_version": version},
             )
-        if self.added:
+        for a, b in self.added:
             con.execute(sql("rules/clear_coverage_delta"))
+            if self._after_calendar(a):
+                con.execute(sql("rules/stage_coverage_carry"), {"last_known": old[1], "first_day": a})
+                con.execute(sql("rules/scope_coverage_range"), {"first_day": a, "last_day": b})
+                since = a
+            else:
+                con.execute(sql("rules/scope_coverage_everyone"))
+                since = None
             con.execute(
                 sql("rules/stage_coverage"),
-                {"max_load": self.load_id, "sign": 1, "all_people": True, "full_doses": self.full_doses},
+                {"max_load": self.load_id, "sign": 1, "full_doses": self.full_doses, "since": since},
             )
-            for a, b in self.added:
-                con.execute(
-                    sql("rules/accumulate_coverage_days"),
-                    {"first_day": a, "last_day": b, "keep_zero": True, "rule_version": version},
-                )
+            con.execute(
+                sql("rules/accumulate_coverage_days"),
+                {"first_day": a, "last_day": b, "keep_zero": True, "rule_version": version},
+            )
+
+    def _after_calendar(self, first_day: dt.date) -> bool:
+        """Whether days new to the calendar come after its last day (carried forward) rather than before its first."""
+        return self.old is not None and first_day > self.old[1]
 
     def levels(self) -> None:
         """Area levels: the wards the batch touched (and their district and province) from the first week it

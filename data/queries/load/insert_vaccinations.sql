@@ -1,5 +1,9 @@
 -- Appends the dataset's vaccinations not yet in the store (idempotent by event_id): one row per new dose.
+-- The stored keys are found from the batch's side (a semi join builds on the few rows sent and their key range skips
+-- the stored row groups around them); an anti join straight against the stored table built a hash table of all of it,
+-- half a second per batch against 69 M encounters.
 INSERT INTO vaccinations
+WITH stored AS (SELECT t.event_id FROM vaccinations AS t SEMI JOIN src AS s ON s.event_id = t.event_id)
 SELECT s.event_id, s.person_id, s.ts, s.dose, trim(s.vaccine), $load_id
 FROM src AS s
-ANTI JOIN vaccinations AS t ON t.event_id = s.event_id
+ANTI JOIN stored AS t ON t.event_id = s.event_id

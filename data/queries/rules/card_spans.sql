@@ -14,6 +14,15 @@ doses AS (
     WHERE person_id IN (SELECT person_id FROM rule_people)
     GROUP BY person_id
 ),
+-- Each event table narrowed to these people first (a semi join on the few people, whose ids filter the scan), so that
+-- no join builds a hash table of a whole table: joined directly, the negative tests (millions) were the build side.
+own_cases AS (SELECT * FROM cases WHERE person_id IN (SELECT person_id FROM rule_people)),
+negative_tests AS (
+    SELECT person_id, kind, sample_ts, result_ts FROM tests
+    WHERE result = 'negative' AND person_id IN (SELECT person_id FROM rule_people)
+),
+own_quarantine AS (SELECT * FROM quarantine WHERE person_id IN (SELECT person_id FROM rule_people)),
+own_exposures AS (SELECT * FROM exposures WHERE person_id IN (SELECT person_id FROM rule_people)),
 facts AS (
     SELECT p.person_id, 'green' AS kind, d.full_ts + to_days(p.green_after_full_days) AS from_ts, NULL::TIMESTAMPTZ AS to_ts
     FROM person AS p JOIN doses AS d USING (person_id) WHERE d.full_ts IS NOT NULL
@@ -22,23 +31,23 @@ facts AS (
     FROM person AS p JOIN doses AS d USING (person_id)
     UNION ALL
     SELECT p.person_id, 'red', c.confirmed_ts, c.confirmed_ts + to_days(p.f0_active_days)
-    FROM person AS p JOIN cases AS c USING (person_id)
+    FROM person AS p JOIN own_cases AS c USING (person_id)
     UNION ALL
     -- recovered at most N days ago: inclusive of the last instant
     SELECT p.person_id, 'green', c.confirmed_ts + to_days(p.f0_active_days),
            c.confirmed_ts + to_days(p.f0_active_days) + to_days(p.recovered_green_days) + INTERVAL 1 MICROSECOND
-    FROM person AS p JOIN cases AS c USING (person_id)
+    FROM person AS p JOIN own_cases AS c USING (person_id)
     UNION ALL
     -- a negative test is valid from its result until N hours after its sample, inclusive
     SELECT p.person_id, 'yellow', t.result_ts, t.sample_ts + to_hours(p.negative_test_hours) + INTERVAL 1 MICROSECOND
-    FROM person AS p JOIN tests AS t USING (person_id)
-    WHERE t.result = 'negative' AND list_contains(p.negative_test_kinds, t.kind)
+    FROM person AS p JOIN negative_tests AS t USING (person_id)
+    WHERE list_contains(p.negative_test_kinds, t.kind)
     UNION ALL
     SELECT p.person_id, 'red', q.start_ts, q.end_ts
-    FROM person AS p JOIN quarantine AS q USING (person_id)
+    FROM person AS p JOIN own_quarantine AS q USING (person_id)
     UNION ALL
     SELECT p.person_id, 'no_green', e.exposure_ts, e.exposure_ts + to_days(p.close_contact_days)
-    FROM person AS p JOIN exposures AS e USING (person_id)
+    FROM person AS p JOIN own_exposures AS e USING (person_id)
     WHERE p.close_contact_days > 0
 ),
 fact_days AS (

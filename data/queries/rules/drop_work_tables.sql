@@ -10,3 +10,4 @@ DROP TABLE IF EXISTS level_weeks;
 DROP TABLE IF EXISTS card_rule_province;
 DROP TABLE IF EXISTS level_rule;
 DROP TABLE IF EXISTS level_band;
+DROP TABLE IF EXISTS coverage_scope;

@@ -1,17 +1,18 @@
--- Coverage steps of the people in rule_people (all people when $all_people) from the events of loads up to $max_load, times $sign: one row per ward, measure and first day.
+-- Coverage steps of the people in coverage_scope from the events of loads up to $max_load, times $sign, those from day $since on
+-- (all when NULL): one row per ward, measure and first day.
 -- A person counts in an age band from the day they reach its age; a dose counts from the local day it was given.
 INSERT INTO coverage_delta
 WITH person AS (
     SELECT person_id, ward_code, birth_date
     FROM people
-    WHERE load_id <= $max_load AND ($all_people OR person_id IN (SELECT person_id FROM rule_people))
+    WHERE load_id <= $max_load AND person_id IN (SELECT person_id FROM coverage_scope)
 ),
 doses AS (
     SELECT person_id,
            local_day(min(ts) - INTERVAL 1 MICROSECOND) AS first_day,
            local_day(min(ts) FILTER (dose >= $full_doses) - INTERVAL 1 MICROSECOND) AS fully_day
     FROM vaccinations
-    WHERE load_id <= $max_load AND ($all_people OR person_id IN (SELECT person_id FROM rule_people))
+    WHERE load_id <= $max_load AND person_id IN (SELECT person_id FROM coverage_scope)
     GROUP BY person_id
 ),
 band AS (SELECT * FROM (VALUES (18), (50), (65)) AS b(age)),
@@ -30,4 +31,6 @@ steps AS (
     SELECT p.ward_code, 'fully_' || b.age, greatest(CAST(p.birth_date + to_years(b.age) AS DATE), d.fully_day)
     FROM person AS p JOIN doses AS d USING (person_id) CROSS JOIN band AS b WHERE d.fully_day IS NOT NULL
 )
-SELECT ward_code, measure, from_day, $sign * count(*) FROM steps GROUP BY ward_code, measure, from_day
+SELECT ward_code, measure, from_day, $sign * count(*) FROM steps
+WHERE $since IS NULL OR from_day >= CAST($since AS DATE)
+GROUP BY ward_code, measure, from_day
