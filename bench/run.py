@@ -14,6 +14,17 @@ BENCHMARKS = [
     ("dashboard: overview callbacks, map changes, page loads (issue 4)", ["bench_dashboard.py", "--preset", "all"]),
     ("tracing at the demo preset: ours against PostgreSQL 15 (issue 5)", ["bench_trace.py", "--preset", "demo"]),
     ("tracing at the bench preset: ours against PostgreSQL 15 (issue 5)", ["bench_trace.py", "--preset", "bench"]),
+    (
+        "tracing on a community epidemic: ours against PostgreSQL 15 (issue 14)",
+        ["bench_trace.py", "--preset", "community"],
+    ),
+    ("the write path stage by stage, demo (issue 11)", ["bench_pipeline.py", "--preset", "demo"]),
+    ("the write path stage by stage, community epidemic (issue 11)", ["bench_pipeline.py", "--preset", "community"]),
+    (
+        "the write path stage by stage, bench: bulk, then 10,000-event batches (issue 11)",
+        ["bench_pipeline.py", "--preset", "bench"],
+    ),
+    ("/health alone and under 32 trace pages (issue 10)", ["bench_health.py"]),
 ]
 
 

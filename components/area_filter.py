@@ -44,6 +44,40 @@ class AreaFilter:
         return "?" + urlencode({k: v for k, v in values.items() if v})
 
 
+@dataclass
+class Place:
+    """A province, district and ward named by a URL, each checked; `unknown` is the first code that did not read."""
+
+    province: dict | None = None
+    district: dict | None = None
+    ward: dict | None = None
+    unknown: str | None = None
+
+
+def read_place(viewer: Viewer, province: str | None, district: str | None = None, ward: str | None = None) -> Place:
+    """The one reading of a URL's place, for the overview's filter and the map: from the top, each level must exist,
+    lie under the level above (when that is given) and inside the viewer's jurisdiction; the first that does not
+    stops the reading (`unknown`). A lower level given alone brings the levels above it; a single-province viewer's
+    province is the default."""
+    if viewer.level == "province" and len(viewer.codes) == 1 and not province:
+        province = viewer.codes[0]
+    place, parent = Place(), None
+    for level, code in (("province", province), ("district", district), ("ward", ward)):
+        if not code:
+            continue
+        found = area(viewer, code) if read(_CODE[level], code) else None
+        if not found or found["level"] != level or (parent is not None and found["parent_code"] != parent["code"]):
+            place.unknown = code
+            break
+        setattr(place, level, found)
+        parent = found
+    if place.ward and not place.district:
+        place.district = area(viewer, place.ward["district_code"])
+    if place.district and not place.province:
+        place.province = area(viewer, place.district["province_code"])
+    return place
+
+
 def _day(text: str | None, lang: str, notices: list[str]) -> str | None:
     if not text:
         return None
@@ -65,19 +99,10 @@ def read_area_filter(
     """Each level must exist, lie under the level above and inside the viewer's jurisdiction; else it is dropped with a notice.
     The values are read as the URL gives them (components/inputs.py: the first of a repeated parameter)."""
     province, district, ward, start, end = map(url_text, (province, district, ward, start, end))
-    chosen = AreaFilter()
-    if viewer.level == "province" and len(viewer.codes) == 1 and not province:
-        province = viewer.codes[0]
-    parent: str | None = None
-    for level, code in (("province", province), ("district", district), ("ward", ward)):
-        if not code:
-            break
-        found = area(viewer, code) if read(_CODE[level], code) else None
-        if not found or found["level"] != level or (parent and found["parent_code"] != parent):
-            chosen.notices.append(t("filter.unknown_area", lang, code=code[:12]))
-            break
-        setattr(chosen, level, found)
-        parent = code
+    place = read_place(viewer, province, district, ward)
+    chosen = AreaFilter(place.province, place.district, place.ward)
+    if place.unknown:
+        chosen.notices.append(t("filter.unknown_area", lang, code=place.unknown[:12]))
     chosen.start = _day(start, lang, chosen.notices)
     chosen.end = _day(end, lang, chosen.notices)
     if chosen.start and chosen.end and chosen.start > chosen.end:

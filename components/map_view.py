@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 import dash_mantine_components as dmc
 from dash import html
 
+from components.area_filter import read_place
 from components.i18n import t
-from components.inputs import Day, DistrictCode, Measure, ProvinceCode, UrlValue, read, url_text
+from components.inputs import Day, Measure, UrlValue, read, url_text
 from components.measures import DEFAULT_MEASURE, SHARES, STYLES, legend_items
-from data.areas import area
 from data.maps import area_measure, last_day
 from data.viewer import Viewer
 
@@ -57,22 +57,10 @@ def read_selection(
         selection.measure = measure
     elif measure:
         selection.notices.append(t("map.unknown_measure", lang, measure=measure[:40]))
-    if viewer.level == "province" and len(viewer.codes) == 1 and not province:
-        province = viewer.codes[0]
-    if district:
-        found = area(viewer, district) if read(DistrictCode, district) else None
-        if found and found["level"] == "district" and (not province or found["province_code"] == province):
-            selection.district = found
-            province = found["province_code"]
-        else:
-            selection.notices.append(t("map.unknown_area", lang, code=district[:12]))
-    if province:
-        found = area(viewer, province) if read(ProvinceCode, province) else None
-        if found and found["level"] == "province":
-            selection.province = found
-        else:
-            selection.notices.append(t("map.unknown_area", lang, code=province[:12]))
-            selection.district = None
+    place = read_place(viewer, province, district)
+    selection.province, selection.district = place.province, place.district
+    if place.unknown:
+        selection.notices.append(t("map.unknown_area", lang, code=place.unknown[:12]))
     chosen = read(Day, day) if day else None
     if day and chosen is None:
         selection.notices.append(t("map.bad_day", lang, day=day[:20]))

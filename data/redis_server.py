@@ -6,6 +6,7 @@ import atexit
 import logging
 import os
 import threading
+from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
@@ -58,8 +59,6 @@ def client(url: str | None = None) -> redis.Redis:
 
 def masked(url: str) -> str:
     """The URL without its password, for /health and logs."""
-    from urllib.parse import urlsplit, urlunsplit
-
     parts = urlsplit(url)
     if parts.password:
         netloc = f"{parts.username or ''}:***@{parts.hostname}:{parts.port}"

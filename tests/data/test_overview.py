@@ -127,16 +127,16 @@ def _card_texts(cards: list, metric: str) -> str:
 def test_the_latest_day_is_not_compared_with_a_whole_day(seeded_runtime) -> None:
     """24/07 is the seed's latest day: its counts so far are shown beside the week before, with no arrow; a day
     that later data has closed (the period ending 23/07) gets its change against 16/07."""
-    import app  # noqa: F401 - registers the pages
-    from pages import overview
+    import app  # noqa: F401 - the request context's app
+    from components import overview_view
 
     with app.server.test_request_context("/"):
-        weekly, *_ = overview.headline_outputs("vi", NATIONAL, {"area_code": None})
+        weekly, *_ = overview_view.headline_outputs("vi", NATIONAL, {"area_code": None})
         for metric in ("new_cases_today", "checkins_today"):
             text = _card_texts(weekly, metric)
             assert "Ngày chưa hết · cùng ngày tuần trước: 0" in text and "▲" not in text and "▼" not in text
         assert "so với tuần trước" in _card_texts(weekly, "new_cases_7d")  # the 7-day cards keep their change
 
-        weekly, *_ = overview.headline_outputs("en", NATIONAL, {"area_code": None, "end": "2021-07-23"})
+        weekly, *_ = overview_view.headline_outputs("en", NATIONAL, {"area_code": None, "end": "2021-07-23"})
         text = _card_texts(weekly, "new_cases_today")
         assert "Day not over" not in text and "▲ 1" in text  # one case on 23/07, none on 16/07
