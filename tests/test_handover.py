@@ -163,7 +163,7 @@ def test_a_deployment_walks_every_trace_cluster_and_export_without_meeting_an_ou
         outsiders.check(_plain(handover_page.layout()), "/handover")
         outsiders.check_workbook(handover_page.export_received_xlsx(1), "/handover xlsx")
     print(
-        f"{viewer_text}: {len(own)} trace pages and their workbooks, {len(refs)} clusters, the hand-over page walked; "
+        f"{viewer_text}: {len(own)} trace pages (every sixth workbook), {len(refs)} clusters, the hand-over page walked; "
         f"{outsiders.checked:,} texts checked against {len(outsiders.ids):,} outsiders and {len(outsiders.words):,} of "
         f"their names, phones and wards; {handed_over} hand-over rows"
     )
