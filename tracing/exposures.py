@@ -83,6 +83,9 @@ def _venue_links(index: TraceIndex, rule: TracingRule, group, person, start, end
             continue
         dwell = arrays.dwell[venue]
         base = venue.astype(np.int64) << 32
+        # Per presence, so that only the kept candidates are looked up: a busy F2 pass has tens of millions.
+        source_group, source_person = group[source], person[source]
+        least_overlap = max(rule.venue_min_overlap_s, 1)
         for others in index.checkins:
             # Others at the venue arrived before we left, and no earlier than one dwell time before we came.
             lo2 = np.searchsorted(others.venue_key, base | np.maximum(seen_from - dwell + BIAS, 0))
@@ -90,24 +93,28 @@ def _venue_links(index: TraceIndex, rule: TracingRule, group, person, start, end
             candidates, presence = expand_ranges(lo2, hi2)
             if not len(candidates):
                 continue
-            their_arrival = (others.venue_key[candidates] & 0xFFFFFFFF) - BIAS
-            their_leave = np.minimum(their_arrival + dwell[presence], others.exit_end[candidates])
-            began = np.maximum(their_arrival, seen_from[presence])
-            overlap = np.minimum(their_leave, seen_to[presence]) - began
+            their_arrival = others.venue_key[candidates]
+            their_arrival &= 0xFFFFFFFF
+            their_arrival -= BIAS
+            overlap = np.minimum(their_arrival + dwell[presence], others.exit_end[candidates])
+            np.minimum(overlap, seen_to[presence], out=overlap)
+            began = np.maximum(their_arrival, seen_from[presence], out=their_arrival)
+            overlap -= began
             who = others.person[candidates]
-            src = source[presence]
-            keep = (overlap > 0) & (overlap >= rule.venue_min_overlap_s) & (who != person[src])
+            keep = overlap >= least_overlap
+            keep &= who != source_person[presence]
             if excluded is not None:
                 # Here, before the columns are copied out: most of the F2 pass's candidates are an F1 of the case.
-                keep[keep] = excluded.outside(group[src[keep]], who[keep])
+                keep[keep] = excluded.outside(source_group[presence[keep]], who[keep])
+            at = presence[keep]
             parts.append(
                 _links(
-                    group[src][keep],
-                    person[src][keep],
+                    source_group[at],
+                    source_person[at],
                     who[keep],
                     VENUE,
                     began[keep],
-                    venue=venue[presence][keep],
+                    venue=venue[at],
                     overlap=overlap[keep],
                 )
             )
