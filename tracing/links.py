@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rules.tracing import TracingRule
-from tracing.index import EPOCH_S, NO_ONSET, TraceIndex, stable_order
+from tracing.index import EPOCH_S, NO_ONSET, TraceIndex
 
 VN_OFFSET_S = 7 * 3600  # Asia/Ho_Chi_Minh, no daylight saving
 DAY_S = 86400
@@ -74,31 +74,41 @@ def strongest(links: Links, *, earliest: bool = True) -> tuple[Links, np.ndarray
     ts), ties to the earlier row."""
     if not len(links):
         return links, np.empty(0, np.int64)
-    # Pairs numbered densely so that (pair, row) packs into one int64: one value sort groups the rows by pair,
-    # each pair's rows in input order, several times faster than a lexsort over the six keys.
+    # One stable sort groups the rows by pair, each pair's rows in input order. Candidate links come by case, so
+    # the merge sort's runs are long: faster here than a lexsort over six keys, and than packing rows in the key.
     pair = links.group * (int(links.other.max()) + 1) + links.other
-    rows = stable_order(pair)
+    rows = np.argsort(pair, kind="stable")
     pair = pair[rows]
     starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     del pair
     first_ts = np.minimum.reduceat(links.ts[rows], starts) if earliest else None
-    # Then key by key each pair keeps only its rows equal to its least value of the key: what survives all four
-    # is the lexsort's order's first rows of the pair, the first of them in input order settles full ties.
-    proximity = links.via == PROXIMITY
-    keys = (
-        lambda at: links.via[at],
-        lambda at: _ordered_bits(np.where(proximity[at], links.distance[at], 0).astype(np.float64)),
-        lambda at: -np.where(proximity[at], links.duration[at], links.overlap[at]),
-        lambda at: links.ts[at],
-    )
     pair_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(rows)]))
-    for key in keys:
-        if len(rows) == len(starts):
-            break
-        value = key(rows)
+
+    def least(value: np.ndarray) -> np.ndarray:
+        """Keeps each pair's rows whose value is the pair's least."""
+        nonlocal rows, pair_of, starts
         tied = value == np.minimum.reduceat(value, starts)[pair_of]
         rows, pair_of = rows[tied], pair_of[tied]
         starts = np.flatnonzero(np.r_[True, pair_of[1:] != pair_of[:-1]])
+        return tied
+
+    # Key by key each pair keeps only its rows equal to its least value of the key: what survives all four is the
+    # lexsort's first rows of the pair, the first of them in input order settles full ties. After the kind, only
+    # proximity rows differ in closeness (the others count 0) and take their length from the duration.
+    via = links.via[rows]
+    via = via[least(via)]
+    if len(rows) > len(starts):
+        proximity = via == PROXIMITY
+        closeness = np.zeros(len(rows), np.int64)
+        closeness[proximity] = _ordered_bits(links.distance[rows[proximity]].astype(np.float64))
+        proximity = proximity[least(closeness)]
+        if len(rows) > len(starts):
+            length = links.overlap[rows]
+            length[proximity] = links.duration[rows[proximity]]
+            np.negative(length, out=length)
+            least(length)
+            if len(rows) > len(starts):
+                least(links.ts[rows])
     return links.take(rows[starts]), first_ts
 
 
@@ -119,9 +129,9 @@ def ordered_for_output(links: Links) -> Links:
     if links.group.min() < 0 or group_bits + 2 + ts_bits > 62 or not by_pair.all():
         return links.take(np.lexsort((links.other, links.ts, links.via, links.group)))
     # Rows already by (case, person), as `strongest` gives them, keep that order among equal (case, kind, time) in a
-    # stable sort: one packed key sorts instead of a four-key lexsort.
+    # stable sort: one packed key sorts instead of a four-key lexsort, and its runs by case make a merge sort fast.
     key = links.group << (2 + ts_bits) | links.via.astype(np.int64) << ts_bits | ts
-    return links.take(stable_order(key))
+    return links.take(np.argsort(key, kind="stable"))
 
 
 @dataclass
