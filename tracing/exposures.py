@@ -48,9 +48,13 @@ class PairSet:
 
     def outside(self, group: np.ndarray, person: np.ndarray) -> np.ndarray:
         """Whether each (group, person) is not one of the pairs."""
-        key = group.astype(np.int64) * self.n_people + person
+        key = group.astype(np.int64, copy=False) * self.n_people + person
         if self.bits is not None:
-            return (self.bits[key >> 3] >> (key & 7).astype(np.uint8)) & 1 == 0
+            byte = self.bits[key >> 3]
+            key &= 7
+            byte >>= key.astype(np.uint8)
+            byte &= 1
+            return byte == 0
         at = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
         return self.keys[at] != key if len(self.keys) else np.ones(len(key), bool)
 
