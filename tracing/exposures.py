@@ -55,8 +55,10 @@ class PairSet:
             byte >>= key.astype(np.uint8)
             byte &= 1
             return byte == 0
+        if not len(self.keys):
+            return np.ones(len(key), bool)
         at = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
-        return self.keys[at] != key if len(self.keys) else np.ones(len(key), bool)
+        return self.keys[at] != key
 
 
 def _venue_links(index: TraceIndex, rule: TracingRule, group, person, start, end, want_points: bool, excluded=None):
