@@ -11,7 +11,7 @@ import numpy as np
 
 from rules.tracing import TracingRule
 from tracing.index import BIAS, TraceIndex, expand_ranges
-from tracing.links import HOUSEHOLD, PROXIMITY, VENUE, Links, Points, ordered_for_output, strongest, without
+from tracing.links import HOUSEHOLD, PROXIMITY, VENUE, Links, Points, ordered_for_output, strongest
 
 
 def _links(group, through, other, via, ts, venue=None, overlap=None, duration=None, distance=None) -> Links:
@@ -29,8 +29,41 @@ def _links(group, through, other, via, ts, venue=None, overlap=None, duration=No
     )
 
 
-def _venue_links(index: TraceIndex, rule: TracingRule, group, person, start, end, want_points: bool):
-    """Co-presences at venues of each source (person, [start, end)); and the sources' points."""
+class PairSet:
+    """(group, person) pairs, e.g. a batch's cases and F1s, to leave out of candidate links as they are made: a
+    bitmap over groups × people when that is small (a lookup per candidate), else the sorted pairs."""
+
+    BITMAP_LIMIT = 1 << 28  # bits: 32 MB
+
+    def __init__(self, group: np.ndarray, person: np.ndarray, n_groups: int, n_people: int) -> None:
+        self.n_people = n_people
+        key = group.astype(np.int64) * n_people + person
+        self.bits: np.ndarray | None = None
+        self.keys: np.ndarray | None = None
+        if n_groups * n_people <= self.BITMAP_LIMIT:
+            self.bits = np.zeros(n_groups * n_people // 8 + 1, np.uint8)
+            np.bitwise_or.at(self.bits, key >> 3, np.left_shift(1, key & 7).astype(np.uint8))
+        else:
+            self.keys = np.unique(key)
+
+    def outside(self, group: np.ndarray, person: np.ndarray) -> np.ndarray:
+        """Whether each (group, person) is not one of the pairs."""
+        key = group.astype(np.int64, copy=False) * self.n_people + person
+        if self.bits is not None:
+            byte = self.bits[key >> 3]
+            key &= 7
+            byte >>= key.astype(np.uint8)
+            byte &= 1
+            return byte == 0
+        if not len(self.keys):
+            return np.ones(len(key), bool)
+        at = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
+        return self.keys[at] != key
+
+
+def _venue_links(index: TraceIndex, rule: TracingRule, group, person, start, end, want_points: bool, excluded=None):
+    """Co-presences at venues of each source (person, [start, end)), but those to `excluded` pairs; and the
+    sources' points."""
     arrays = index.rule_arrays(rule)
     parts: list[Links] = []
     visits = []  # (group, venue, from, to) of the sources' own presences
@@ -56,6 +89,9 @@ def _venue_links(index: TraceIndex, rule: TracingRule, group, person, start, end
             continue
         dwell = arrays.dwell[venue]
         base = venue.astype(np.int64) << 32
+        # Per presence, so that only the kept candidates are looked up: a busy F2 pass has tens of millions.
+        source_group, source_person = group[source], person[source]
+        least_overlap = max(rule.venue_min_overlap_s, 1)
         for others in index.checkins:
             # Others at the venue arrived before we left, and no earlier than one dwell time before we came.
             lo2 = np.searchsorted(others.venue_key, base | np.maximum(seen_from - dwell + BIAS, 0))
@@ -63,21 +99,28 @@ def _venue_links(index: TraceIndex, rule: TracingRule, group, person, start, end
             candidates, presence = expand_ranges(lo2, hi2)
             if not len(candidates):
                 continue
-            their_arrival = (others.venue_key[candidates] & 0xFFFFFFFF) - BIAS
-            their_leave = np.minimum(their_arrival + dwell[presence], others.exit_end[candidates])
-            began = np.maximum(their_arrival, seen_from[presence])
-            overlap = np.minimum(their_leave, seen_to[presence]) - began
+            their_arrival = others.venue_key[candidates]
+            their_arrival &= 0xFFFFFFFF
+            their_arrival -= BIAS
+            overlap = np.minimum(their_arrival + dwell[presence], others.exit_end[candidates])
+            np.minimum(overlap, seen_to[presence], out=overlap)
+            began = np.maximum(their_arrival, seen_from[presence], out=their_arrival)
+            overlap -= began
             who = others.person[candidates]
-            src = source[presence]
-            keep = (overlap > 0) & (overlap >= rule.venue_min_overlap_s) & (who != person[src])
+            keep = overlap >= least_overlap
+            keep &= who != source_person[presence]
+            if excluded is not None:
+                # Here, before the columns are copied out: most of the F2 pass's candidates are an F1 of the case.
+                keep[keep] = excluded.outside(source_group[presence[keep]], who[keep])
+            at = presence[keep]
             parts.append(
                 _links(
-                    group[src][keep],
-                    person[src][keep],
+                    source_group[at],
+                    source_person[at],
                     who[keep],
                     VENUE,
                     began[keep],
-                    venue=venue[presence][keep],
+                    venue=venue[at],
                     overlap=overlap[keep],
                 )
             )
@@ -135,7 +178,7 @@ def _encounters_in_windows(segment, lo: np.ndarray, hi: np.ndarray, start: np.nd
     return lo, hi
 
 
-def _proximity_links(index: TraceIndex, rule: TracingRule, group, person, start, end) -> list[Links]:
+def _proximity_links(index: TraceIndex, rule: TracingRule, group, person, start, end, excluded=None) -> list[Links]:
     parts = []
     for segment in index.contacts:
         lo, hi = segment.offsets[person], segment.offsets[person + 1]
@@ -151,6 +194,8 @@ def _proximity_links(index: TraceIndex, rule: TracingRule, group, person, start,
         if rule.proximity_min_duration_s is not None:
             close |= duration >= rule.proximity_min_duration_s
         keep = close & (began < end[source]) & (began + np.maximum(duration, 1) > start[source])
+        if excluded is not None:
+            keep[keep] = excluded.outside(group[source[keep]], segment.other[positions[keep]])
         src = source[keep]
         parts.append(
             _links(
@@ -166,23 +211,34 @@ def _proximity_links(index: TraceIndex, rule: TracingRule, group, person, start,
     return parts
 
 
-def _household_links(index: TraceIndex, group, person, start) -> list[Links]:
+def _household_links(index: TraceIndex, group, person, start, excluded=None) -> list[Links]:
     household = index.household_of[person]
     positions, source = expand_ranges(index.household_offsets[household], index.household_offsets[household + 1])
     member = index.household_members[positions]
     keep = member != person[source]
+    if excluded is not None:
+        keep &= excluded.outside(group[source], member)
     src = source[keep]
     return [_links(group[src], person[src], member[keep], HOUSEHOLD, start[src])]
 
 
 def exposures(
-    index: TraceIndex, rule: TracingRule, group, person, start, end, want_points: bool
+    index: TraceIndex,
+    rule: TracingRule,
+    group,
+    person,
+    start,
+    end,
+    want_points: bool,
+    excluded: PairSet | None = None,
 ) -> tuple[Links, Points | None]:
-    """Every candidate link of every source (person, [start, end)), and the sources' points."""
-    parts, points = _venue_links(index, rule, group, person, start, end, want_points)
-    parts += _proximity_links(index, rule, group, person, start, end)
+    """Every candidate link of every source (person, [start, end)), but those to `excluded` (group, person) pairs
+    (without points: they count the people exposed at each), and the sources' points."""
+    assert excluded is None or not want_points
+    parts, points = _venue_links(index, rule, group, person, start, end, want_points, excluded)
+    parts += _proximity_links(index, rule, group, person, start, end, excluded)
     if rule.household:
-        parts += _household_links(index, group, person, start)
+        parts += _household_links(index, group, person, start, excluded)
     if not parts:
         empty = np.empty(0, np.int64)
         return _links(empty, empty, empty, HOUSEHOLD, empty), points
@@ -203,8 +259,10 @@ def second_degree(
     of its F1s is an F2. One link per (group, person), the strongest, in output order."""
     until = window_end[f1.group]
     active = exposed_at < until
-    links, _ = exposures(index, rule, f1.group[active], f1.other[active], exposed_at[active], until[active], False)
-    links = links.take(links.other != case_person[links.group])
-    links = without(links, f1.group, f1.other)
-    found, _ = strongest(links)
+    groups = np.arange(len(window_end))
+    excluded = PairSet(np.r_[groups, f1.group], np.r_[case_person, f1.other], len(window_end), index.n_people)
+    links, _ = exposures(
+        index, rule, f1.group[active], f1.other[active], exposed_at[active], until[active], False, excluded
+    )
+    found, _ = strongest(links, earliest=False)
     return ordered_for_output(found)

@@ -68,29 +68,70 @@ def infectious_window(sample: np.ndarray, onset: np.ndarray, confirmed: np.ndarr
     return start, confirmed.astype(np.int64)
 
 
-def strongest(links: Links) -> tuple[Links, np.ndarray]:
-    """One link per (group, other), the strongest; and each one's earliest exposure over all its links."""
+def strongest(links: Links, *, earliest: bool = True) -> tuple[Links, np.ndarray | None]:
+    """One link per (group, other), the strongest, in (group, other) order; and each one's earliest exposure over
+    all its links (None without `earliest`). The strongest is the pair's first link by (via, closeness, -length,
+    ts), ties to the earlier row."""
     if not len(links):
         return links, np.empty(0, np.int64)
-    closeness = np.where(links.via == PROXIMITY, links.distance, 0).astype(np.float64)
-    length = np.where(links.via == PROXIMITY, links.duration, links.overlap)
-    order = np.lexsort((links.ts, -length, closeness, links.via, links.other, links.group))
-    links = links.take(order)
-    pair = links.group << 32 | links.other.astype(np.int64)
+    # One stable sort groups the rows by pair, each pair's rows in input order. Candidate links come by case, so
+    # the merge sort's runs are long: faster here than a lexsort over six keys, and than packing rows in the key.
+    pair = links.group * (int(links.other.max()) + 1) + links.other
+    rows = np.argsort(pair, kind="stable")
+    pair = pair[rows]
     starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-    earliest = np.minimum.reduceat(links.ts, starts)
-    return links.take(starts), earliest
+    del pair
+    first_ts = np.minimum.reduceat(links.ts[rows], starts) if earliest else None
+    pair_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(rows)]))
+
+    def least(value: np.ndarray) -> np.ndarray:
+        """Keeps each pair's rows whose value is the pair's least."""
+        nonlocal rows, pair_of, starts
+        tied = value == np.minimum.reduceat(value, starts)[pair_of]
+        rows, pair_of = rows[tied], pair_of[tied]
+        starts = np.flatnonzero(np.r_[True, pair_of[1:] != pair_of[:-1]])
+        return tied
+
+    # Key by key each pair keeps only its rows equal to its least value of the key: what survives all four is the
+    # lexsort's first rows of the pair, the first of them in input order settles full ties. After the kind, only
+    # proximity rows differ in closeness (the others count 0) and take their length from the duration.
+    via = links.via[rows]
+    via = via[least(via)]
+    if len(rows) > len(starts):
+        proximity = via == PROXIMITY
+        closeness = np.zeros(len(rows), np.int64)
+        closeness[proximity] = _ordered_bits(links.distance[rows[proximity]].astype(np.float64))
+        proximity = proximity[least(closeness)]
+        if len(rows) > len(starts):
+            length = links.overlap[rows]
+            length[proximity] = links.duration[rows[proximity]]
+            np.negative(length, out=length)
+            least(length)
+            if len(rows) > len(starts):
+                least(links.ts[rows])
+    return links.take(rows[starts]), first_ts
 
 
-def without(links: Links, group: np.ndarray, other: np.ndarray) -> Links:
-    """The links whose (group, other) is not among the given pairs."""
-    pair = links.group << 32 | links.other.astype(np.int64)
-    return links.take(~np.isin(pair, group.astype(np.int64) << 32 | other.astype(np.int64)))
+def _ordered_bits(values: np.ndarray) -> np.ndarray:
+    """float64 as int64 that sort the way NumPy sorts the floats: -0.0 equal to 0.0, every NaN equal and last."""
+    values = np.where(np.isnan(values), np.nan, values + 0.0)
+    bits = values.view(np.int64)
+    return np.where(bits < 0, bits ^ np.int64(0x7FFFFFFFFFFFFFFF), bits)
 
 
 def ordered_for_output(links: Links) -> Links:
     """By case, then strongest kind first, then time, then person."""
-    return links.take(np.lexsort((links.other, links.ts, links.via, links.group)))
+    if not len(links):
+        return links
+    ts = links.ts - links.ts.min()
+    ts_bits, group_bits = int(ts.max()).bit_length(), int(links.group.max()).bit_length()
+    by_pair = (np.diff(links.group) > 0) | ((np.diff(links.group) == 0) & (np.diff(links.other) >= 0))
+    if links.group.min() < 0 or group_bits + 2 + ts_bits > 62 or not by_pair.all():
+        return links.take(np.lexsort((links.other, links.ts, links.via, links.group)))
+    # Rows already by (case, person), as `strongest` gives them, keep that order among equal (case, kind, time) in a
+    # stable sort: one packed key sorts instead of a four-key lexsort, and its runs by case make a merge sort fast.
+    key = links.group << (2 + ts_bits) | links.via.astype(np.int64) << ts_bits | ts
+    return links.take(np.argsort(key, kind="stable"))
 
 
 @dataclass
