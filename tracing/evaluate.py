@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from tracing.index import TraceIndex
-from tracing.tracer import rule_for, trace_rows
+from tracing.tracer import rows_by_rule, trace_rows
 
 
 @dataclass
@@ -53,15 +53,8 @@ def _f1_pairs(index: TraceIndex, rows: np.ndarray) -> tuple[set[tuple[int, int]]
     pairs: set[tuple[int, int]] = set()
     windows: dict[int, tuple[int, int]] = {}
     links = 0
-    by_rule: dict[str, list[int]] = {}
-    rules = {}
-    for row in rows.tolist():
-        rule = rule_for(index, row)
-        rules[rule.name] = rule
-        by_rule.setdefault(rule.name, []).append(row)
-    for name, group_rows in by_rule.items():
-        group_rows = np.array(group_rows)
-        batch = trace_rows(index, group_rows, rules[name], f2=False, points=False)
+    for rule, group_rows in rows_by_rule(index, rows):
+        batch = trace_rows(index, group_rows, rule, f2=False, points=False)
         case_ids = index.cases.person_id[group_rows]
         pairs.update(zip(case_ids[batch.f1.group].tolist(), index.people.ids[batch.f1.other].tolist(), strict=True))
         links += len(batch.f1)

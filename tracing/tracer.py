@@ -70,6 +70,15 @@ def rule_for(index: TraceIndex, row: int) -> TracingRule:
     return tracing_rule_in_force(_local_day(index.cases.confirmed[row]))
 
 
+def rows_by_rule(index: TraceIndex, rows: np.ndarray) -> list[tuple[TracingRule, np.ndarray]]:
+    """The cases at `rows` grouped by the rule version each is traced under, in the order versions first appear."""
+    by_name: dict[str, tuple[TracingRule, list[int]]] = {}
+    for row in rows.tolist():
+        rule = rule_for(index, row)
+        by_name.setdefault(rule.name, (rule, []))[1].append(row)
+    return [(rule, np.array(group, np.int64)) for rule, group in by_name.values()]
+
+
 def case_row(index: TraceIndex, case: int, as_of: int | None = None) -> int:
     """The row of a confirmed case; NotACase if the person is not one (or not yet at `as_of`)."""
     row = int(index.cases.find(np.array([case]))[0])

@@ -28,7 +28,7 @@ from rules.tracing import cluster_rule
 from tracing.clusters import cluster_cases
 from tracing.index import EPOCH_S, TraceIndex, build_index
 from tracing.results import contact_table, point_table, trace_table
-from tracing.tracer import rule_for, trace_rows
+from tracing.tracer import rows_by_rule, trace_rows
 
 log = logging.getLogger(__name__)
 
@@ -156,15 +156,9 @@ def trace_new_cases(
     if (rows < 0).any():
         log.warning("tracing: %d cases not in the index (unknown people?) left untraced", int((rows < 0).sum()))
         rows = rows[rows >= 0]
-    by_rule: dict[str, list[int]] = {}
-    rules = {}
-    for row in rows.tolist():
-        rule = rule_for(index, row)
-        rules[rule.name] = rule
-        by_rule.setdefault(rule.name, []).append(row)
     traces, contacts, points = [], [], []
-    for name, rule_rows in by_rule.items():
-        batch = trace_rows(index, np.array(rule_rows, np.int64), rules[name])
+    for rule, rule_rows in rows_by_rule(index, rows):
+        batch = trace_rows(index, rule_rows, rule)
         traces.append(trace_table(batch))
         contacts.append(contact_table(batch, batch.f1, 1))
         contacts.append(contact_table(batch, batch.f2, 2))

@@ -315,19 +315,20 @@ def test_capacity_not_met_raises_the_province_and_its_areas(two_loads: Store) ->
         assert a[3] == (1 if b[2] == 0 else min(b[3] + 1, 4))
 
 
+def _rebuilt(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
+    """Every derived table as a rebuild from the events gives it (rolled back: the store keeps its own)."""
+    con.begin()
+    rules_data.rebuild_all(con)
+    found = {t: _rows(con, t) for t in DERIVED}
+    con.rollback()
+    return found
+
+
 def test_incremental_refresh_equals_a_full_rebuild(two_loads: Store) -> None:
     """Audit: what the per-load refreshes kept equals a recomputation from the events."""
-
-    def rebuilt(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
-        con.begin()
-        rules_data.rebuild_all(con)
-        found = {t: _rows(con, t) for t in DERIVED}
-        con.rollback()
-        return found
-
     cur = two_loads.cursor()
     incremental = {t: _rows(cur, t) for t in DERIVED}
-    assert two_loads.writer.run(rebuilt) == incremental
+    assert two_loads.writer.run(_rebuilt) == incremental
 
 
 def test_no_key_appears_twice(two_loads: Store) -> None:
@@ -402,16 +403,8 @@ def test_daily_loads_keep_what_a_full_rebuild_gives(shape: str, seed_dir: Path, 
     try:
         for folder in split_by_day(dataset, tmp_path / "days", live_days=5 if shape == "test" else 3):
             load_dataset(store, folder)
-
-        def rebuilt(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
-            con.begin()
-            rules_data.rebuild_all(con)
-            found = {t: _rows(con, t) for t in DERIVED}
-            con.rollback()
-            return found
-
         incremental = {t: _rows(store.cursor(), t) for t in DERIVED}
         assert all(incremental[t] for t in ("card_ward_day", "coverage_ward_day"))
-        assert store.writer.run(rebuilt) == incremental
+        assert store.writer.run(_rebuilt) == incremental
     finally:
         store.close()
