@@ -30,16 +30,9 @@ from bench.bench_load import OUT, ensure_dataset  # noqa: E402
 from data.derive.rules import rebuild_all  # noqa: E402
 from data.loader import load_dataset  # noqa: E402
 from data.store import Store, transaction  # noqa: E402
-from scenario.replay import ARRIVAL, REGISTERS, split_by_day  # noqa: E402
+from scenario.replay import ARRIVAL, REGISTERS, split_by_day, table_source  # noqa: E402
 
 STAGES = ("append", "cases", "summaries", "tracing", "cards", "coverage", "levels")
-
-
-def _source(dataset: Path, name: str) -> Path | None:
-    for candidate in (dataset / name, dataset / f"{name}.parquet"):
-        if candidate.exists():
-            return candidate
-    return None
 
 
 def cut_batches(day: Path, out: Path, size: int) -> list[Path]:
@@ -47,7 +40,7 @@ def cut_batches(day: Path, out: Path, size: int) -> list[Path]:
     shutil.rmtree(out, ignore_errors=True)
     tables = {}
     for name, column in ARRIVAL.items():
-        source = _source(day, name)
+        source = table_source(day, name)
         if source is not None:
             table = ds.dataset(source).to_table()
             tables[name] = table.append_column("_arrival", pc.cast(table.column(column), pa.timestamp("us", "UTC")))

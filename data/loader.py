@@ -180,7 +180,8 @@ def _check_conflicts(con: duckdb.DuckDBPyConnection, table: Table, root: Path, l
     """After appending, refuses a row that differs from the stored row of its key (from an earlier load, or the first
     copy in this dataset): a re-sent copy changes nothing, but a different one was dropped without a word (a
     negative test re-sent as positive). One join on the key, whatever the dataset's size."""
-    found = con.execute(sql(f"load/conflicts_{table.name}"), {"load_id": load_id, "repeated": repeated}).fetchall()
+    con.execute(sql(f"load/conflicts_{table.name}"), {"load_id": load_id, "repeated": repeated})
+    found = con.execute(sql("load/first_conflict")).fetchall()
     if not found:
         return
     file, row, column, key, known, sent, sent_earlier, conflicts = found[0]

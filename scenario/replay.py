@@ -30,7 +30,8 @@ ARRIVAL = {
 REGISTERS = ("people", "venues")
 
 
-def _source(dataset: Path, name: str) -> Path | None:
+def table_source(dataset: Path, name: str) -> Path | None:
+    """A table of a dataset folder: `name.parquet` or the folder `name/` of parts; None when it has neither."""
     for candidate in (dataset / name, dataset / f"{name}.parquet"):
         if candidate.exists():
             return candidate
@@ -38,7 +39,7 @@ def _source(dataset: Path, name: str) -> Path | None:
 
 
 def _last_day(dataset: Path) -> dt.date:
-    source = _source(dataset, "tests")
+    source = table_source(dataset, "tests")
     if source is None:
         raise ValueError(f"{dataset}: no tests.parquet (nor tests/): the last day of the data comes from test results")
     latest = pc.max(ds.dataset(source).to_table(columns=["result_ts"]).column("result_ts")).as_py()
@@ -62,11 +63,11 @@ def split_by_day(dataset: Path, out: Path, live_days: int = 7) -> list[Path]:
     for folder in folders:
         folder.mkdir(parents=True)
     for name in REGISTERS:
-        source = _source(dataset, name)
+        source = table_source(dataset, name)
         if source is not None:
             pq.write_table(ds.dataset(source).to_table(), folders[0] / f"{name}.parquet")
     for name, column in ARRIVAL.items():
-        source = _source(dataset, name)
+        source = table_source(dataset, name)
         if source is None:
             continue
         table = ds.dataset(source).to_table()

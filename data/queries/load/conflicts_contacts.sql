@@ -1,8 +1,7 @@
--- The first row of the dataset that differs from the stored Bluetooth encounter of its event_id, and how many differ: at most one row.
--- Run after appending, so every row's key is stored: from an earlier load, or as the first copy this load appended
--- (sent_earlier; $repeated: the dataset holds copies of a key). A copy equal in every column is no conflict:
--- re-sending changes nothing.
-WITH compared AS (
+-- The rows of the dataset that differ from the stored Bluetooth encounter of their event_id, each with its first differing column:
+-- one row per conflicting row (load/first_conflict.sql reports the first and the count).
+CREATE OR REPLACE TEMP TABLE conflicting AS
+SELECT * FROM (
     SELECT s._file, s._row, s.event_id AS key, k.load_id = $load_id AS sent_earlier,
         CASE
             WHEN s.person_a IS DISTINCT FROM k.person_a
@@ -21,8 +20,4 @@ WITH compared AS (
     -- Without copies in the dataset, a row appended by this load is the row itself: only earlier loads can differ.
     WHERE k.load_id <> $load_id OR $repeated
 )
-SELECT _file, _row, difference.field, key, difference.known, difference.sent, sent_earlier, count(*) OVER () AS conflicts
-FROM compared
 WHERE difference IS NOT NULL
-ORDER BY _file, _row
-LIMIT 1
