@@ -9,7 +9,7 @@ import threading
 import dash
 
 from components.shell import shell_layout
-from data import health, pipeline, runtime
+from data import config, health, pipeline, runtime
 from web import callback_requests, callback_slots, compression, endpoints, page_scripts, push
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -33,7 +33,6 @@ server = app.server
 page_scripts.defer(app)
 page_scripts.drop_babel_polyfill()
 endpoints.register(server)
-endpoints.warm_boundaries()
 push.register(server)
 compression.enable(server)
 callback_requests.guard(app)  # before a slot is taken
@@ -57,8 +56,10 @@ def warm_first_view(_version: int | None = None) -> threading.Thread:
     return thread
 
 
-runtime.store().writer.on_commit(warm_first_view)
-warm_first_view()
+if config.warm_ahead():
+    endpoints.warm_boundaries()
+    runtime.store().writer.on_commit(warm_first_view)
+    warm_first_view()
 
 # Everything alive now lives as long as the process: keep the collector from walking it again and again (a trace
 # builds thousands of small dicts, and each full collection would otherwise traverse every module and class).

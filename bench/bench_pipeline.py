@@ -2,7 +2,8 @@
 
 Prints, for a preset: the seconds of each stage (append, cases, summaries, tracing, cards, coverage, levels) of one
 bulk load of everything before the last day; then the last day's events cut into batches of about --batch events in
-the order they arrive, each loaded on the full store, with the stages' median and maximum; then, as the peer doing the
+the order they arrive, each loaded on the full store, with the stages' median and maximum and the time from a positive
+result received to its F1 list visible (to the commit, as the overview shows it); then, as the peer doing the
 same work without the incremental path, the rules' tables rebuilt from scratch on the same store. Never fails on
 time; the datasets and stores live under bench/out/ (git-ignored).
 """
@@ -76,6 +77,10 @@ def events(report) -> int:
     return sum(t.read for t in report.tables if t.table not in REGISTERS)
 
 
+def seconds_line(values: list[float]) -> str:
+    return f"median {statistics.median(values):.2f} s, max {max(values):.2f} s" if values else "no case traced"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--preset", default="demo")
@@ -108,6 +113,7 @@ def main() -> None:
         print(f"\n{args.preset}: {len(batches)} batches of about {args.batch:,} events on the full store", flush=True)
         seconds: dict[str, list[float]] = {name: [] for name in STAGES}
         derived, walls = [], []
+        visible, stage_only = [], []  # per traced case: result received → list visible; the tracing stage's part
         for folder in batches:
             started = time.perf_counter()
             report = load_dataset(store, folder)
@@ -115,8 +121,14 @@ def main() -> None:
             for name in STAGES:
                 seconds[name].append(report.stages.get(name, 0.0))
             derived.append(sum(v for k, v in report.stages.items() if k != "append"))
+            traced = store.query("tracing/load_result_to_list", load_id=report.load_id).to_pylist()
+            visible += [t["visible_s"] for t in traced if t["visible_s"] is not None]
+            stage_only += [t["stage_s"] for t in traced]
+            shown = traced[0]["visible_s"] if traced else None
+            to_list = "no new case" if not traced else f"result → list visible {shown:.2f} s" if shown else "-"
             print(
                 f"  {folder.name}: {events(report):>7,} events  {stages_line(report.stages)}  commit {walls[-1]:.2f} s"
+                f"  {len(traced):>4} cases, {to_list}"
             )
         if batches:
             print("  median (s): " + stages_line({k: statistics.median(v) for k, v in seconds.items()}))
@@ -125,6 +137,14 @@ def main() -> None:
                 f"  derived per batch (every stage after append): median {statistics.median(derived):.2f} s, "
                 f"max {max(derived):.2f} s; event to commit: median {statistics.median(walls):.2f} s, "
                 f"max {max(walls):.2f} s"
+            )
+            print(
+                f"  result received → F1 list visible (batch handed to the write path → its commit), over the "
+                f"{len(visible):,} cases the batches traced: {seconds_line(visible)}"
+            )
+            print(
+                f"  (the tracing stage alone, case rows stored → lists written, before the rules' refresh and the "
+                f"commit: {seconds_line(stage_only)})"
             )
 
         def rebuild(con):

@@ -314,12 +314,13 @@ def handover_columns(lang: str) -> list[dict]:
 
 
 def trace_facts(case: dict, lang: str) -> list:
-    """The headline of a trace: counts and the time from positive result to list."""
+    """The headline of a trace: counts and the time from positive result received to list visible."""
+    visible = "—" if case["visible_s"] is None else t("trace.seconds", lang, value=number(case["visible_s"], lang, 1))
     facts = [
         ("f1", number(case["f1_count"], lang)),
         ("f2", number(case["f2_count"], lang)),
         ("points", number(case["points_count"], lang)),
-        ("ready", t("trace.seconds", lang, value=number(case["ready_s"], lang, 1))),
+        ("visible", visible),
         ("elapsed", t("trace.ms", lang, value=number(case["elapsed_ms"], lang, 1))),
     ]
     return [
@@ -336,36 +337,45 @@ def trace_facts(case: dict, lang: str) -> list:
     ]
 
 
-def tracing_cards(summary: dict, lang: str) -> list[dmc.Paper]:
-    """The overview's tracing cards: speed from positive result to list (median, p95) and F1 found per case."""
+def tracing_cards(summary: dict, lang: str) -> list[dmc.Tooltip]:
+    """The overview's tracing cards: speed from positive result received to list visible (median, p95) and F1 found
+    per case, each with what it measures on hover."""
     if not summary or not summary.get("cases_traced"):
         speed, per_case = "—", "—"
     else:
-        speed = t(
-            "tracing.speed_value",
-            lang,
-            median=number(summary["ready_median_s"], lang, 1),
-            p95=number(summary["ready_p95_s"], lang, 1),
-        )
+        speed = "—"
+        if summary["visible_median_s"] is not None:
+            speed = t(
+                "tracing.speed_value",
+                lang,
+                median=number(summary["visible_median_s"], lang, 1),
+                p95=number(summary["visible_p95_s"], lang, 1),
+            )
         per_case = number(summary["f1_per_case"], lang, 1)
     note = t("tracing.cases_traced", lang, n=number((summary or {}).get("cases_traced") or 0, lang))
     return [
-        dmc.Paper(
-            [
-                dmc.Text(t(f"tracing.{metric}", lang), size="sm", c="dimmed"),
-                dmc.Text(
-                    value,
-                    fw=700,
-                    fz=28,
-                    className=f"figure figure-{metric}",
-                    style={"fontVariantNumeric": "tabular-nums"},
-                ),
-                dmc.Text(note, size="xs", c="dimmed"),
-            ],
-            withBorder=True,
-            p="md",
-            className="tracing-card",
-            **{"data-metric": metric},
+        dmc.Tooltip(
+            dmc.Paper(
+                [
+                    dmc.Text(t(f"tracing.{metric}", lang), size="sm", c="dimmed"),
+                    dmc.Text(
+                        value,
+                        fw=700,
+                        fz=28,
+                        className=f"figure figure-{metric}",
+                        style={"fontVariantNumeric": "tabular-nums"},
+                    ),
+                    dmc.Text(note, size="xs", c="dimmed"),
+                ],
+                withBorder=True,
+                p="md",
+                className="tracing-card",
+                **{"data-metric": metric},
+            ),
+            label=t(f"tracing.{metric}_meaning", lang),
+            multiline=True,
+            w=320,
+            withArrow=True,
         )
         for metric, value in (("tracing_speed", speed), ("f1_per_case", per_case))
     ]
@@ -527,7 +537,7 @@ def recent_trace_rows(traces: list[dict], lang: str) -> list[dict]:
             "f1_count": r["f1_count"],
             "f2_count": r["f2_count"],
             "points_count": r["points_count"],
-            "ready_s": r["ready_s"],
+            "visible_s": r["visible_s"],
             "cluster_id": r["cluster_ref"],
         }
         for r in traces
@@ -543,6 +553,6 @@ def recent_trace_columns(lang: str) -> list[dict]:
         number_column("f1_count", lang, "clusters.col.f1"),
         number_column("f2_count", lang, "trace.fact.f2"),
         number_column("points_count", lang, "trace.fact.points"),
-        number_column("ready_s", lang, "traces.col.ready_s", digits=1),
+        number_column("visible_s", lang, "traces.col.visible_s", digits=1),
         {"field": "cluster_id", "headerName": t("clusters.col.cluster", lang), "maxWidth": 120},
     ]

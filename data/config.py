@@ -25,6 +25,12 @@ def db_path() -> Path:
     return Path(os.environ.get("PCCOVID_DB") or ROOT / "var" / "pccovid.duckdb")
 
 
+def warm_ahead() -> bool:
+    """Whether the server computes the overview's first view and the boundaries before anyone asks, at start and
+    after every commit (on unless PCCOVID_WARM=0: off only to time what a request costs with nothing computed)."""
+    return os.environ.get("PCCOVID_WARM", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
 def redis_url() -> str | None:
     """An external Redis or Valkey server; None means: start the embedded one."""
     return os.environ.get("REDIS_URL") or None

@@ -128,15 +128,18 @@ def derive(con: duckdb.DuckDBPyConnection, load_id: int, stage: _StageClock, tra
     refresh.finish()
 
 
-def _run(con: duckdb.DuckDBPyConnection, batch: Batch, progress: Progress, tracing: TracingStage) -> LoadReport:
-    """On the writer thread: the batch in one transaction, all or nothing."""
+def _run(
+    con: duckdb.DuckDBPyConnection, batch: Batch, progress: Progress, tracing: TracingStage, received_at: dt.datetime
+) -> LoadReport:
+    """On the writer thread: the batch in one transaction, all or nothing, then the instant its commit returned."""
     started = time.perf_counter()
     stage = _StageClock(progress)
     try:
         with transaction(con):
             load_id = con.execute(sql("pipeline/next_load_id")).fetchall()[0][0]
-            now = dt.datetime.now(dt.UTC)
-            con.execute(sql("pipeline/start_load"), {"load_id": load_id, "source": batch.source, "started_at": now})
+            con.execute(
+                sql("pipeline/start_load"), {"load_id": load_id, "source": batch.source, "started_at": received_at}
+            )
             report = LoadReport(load_id=load_id, data_version=0, seconds=0.0)
             with stage("append", "validating and appending the events"):
                 report.tables = batch.append(con, load_id, progress)
@@ -159,8 +162,19 @@ def _run(con: duckdb.DuckDBPyConnection, batch: Batch, progress: Progress, traci
         if clearer is None:
             raise
         raise clearer from error
+    _record_commit(con, report.load_id)
     log.info("batch %d (%s): %s", report.load_id, batch.source, ", ".join(report.lines()[-2:]))
     return report
+
+
+def _record_commit(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
+    """Records the instant the batch's commit returned: a tracer sees its lists from then on, not from the end of the
+    tracing stage, so the result-to-list figure ends here. It cannot be written inside the transaction it times; the
+    batch is committed whatever happens to this small write after it."""
+    try:
+        con.execute(sql("pipeline/commit_load"), {"load_id": load_id, "committed_at": dt.datetime.now(dt.UTC)})
+    except duckdb.Error:
+        log.exception("batch %d committed, but its commit time could not be recorded", load_id)
 
 
 def run(
@@ -168,7 +182,12 @@ def run(
 ) -> LoadReport:
     """Appends and derives `batch` on the store's writer, commits, then announces the new data version (Redis, the
     warm caches). `tracing` replaces the automatic tracing stage (tests)."""
-    report = store.writer.run(_run, batch, progress or (lambda _message: None), tracing or TRACING.trace_load)
+    # Received now: the figure "result to list" starts here, so a wait for the writer (another batch, the index build
+    # at start) counts in it, as it does for the tracer waiting on the list.
+    received_at = dt.datetime.now(dt.UTC)
+    report = store.writer.run(
+        _run, batch, progress or (lambda _message: None), tracing or TRACING.trace_load, received_at
+    )
     if report.changed:
         store.writer.committed(report.data_version)
     return report

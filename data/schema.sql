@@ -5,6 +5,9 @@ CREATE TABLE IF NOT EXISTS meta (
     value VARCHAR NOT NULL
 );
 
+-- One row per committed batch: started_at when it was handed to the write path (it may then wait for the writer),
+-- finished_at when its derivations ended (inside its transaction), committed_at when its commit returned, the instant
+-- readers see it (written just after, so NULL if the process stopped in between, and for stores older than it).
 CREATE TABLE IF NOT EXISTS loads (
     load_id      INTEGER PRIMARY KEY,
     source       VARCHAR NOT NULL,
@@ -13,6 +16,7 @@ CREATE TABLE IF NOT EXISTS loads (
     rows_loaded  BIGINT,
     data_version BIGINT
 );
+ALTER TABLE loads ADD COLUMN IF NOT EXISTS committed_at TIMESTAMPTZ;
 
 CREATE TABLE IF NOT EXISTS areas (
     code                 VARCHAR PRIMARY KEY,

@@ -117,8 +117,8 @@ def _as_seen(link: dict, where: dict[int, dict]) -> dict:
 
 @cached("tracing")
 def tracing_summary(viewer: Viewer, day: str, area_code: str | None = None) -> dict:
-    """Tracing speed (median and 95th percentile of positive-result-stored → list-ready, seconds) and F1 found per
-    case, for the cases confirmed in the 7 days up to `day` (ISO date) inside the jurisdiction (and the area)."""
+    """Tracing speed (median and 95th percentile of result received → list visible, seconds: from the batch carrying
+    the positive result handed to the write path until its commit) and F1 found per case, for the cases confirmed in the 7 days up to `day` (ISO date) inside the jurisdiction (and the area)."""
     params = {"day": dt.date.fromisoformat(day), "area_code": area_code, **viewer.params}
     return _reader().query("tracing/tracing_summary", **params).to_pylist()[0]
 

@@ -2,7 +2,8 @@
 -- schema.sql and rules_schema.sql; every statement is idempotent). Filled by data/derive/tracing.py inside the load.
 
 -- One row per traced case: when its positive result was stored (stored_ts), when its lists were written (ready_ts),
--- how long the trace took and what it found. The infectious window is [window_start_ts, confirmed_ts).
+-- inside the load's transaction (the lists are visible only from the load's loads.committed_at), how long the trace
+-- took and what it found. The infectious window is [window_start_ts, confirmed_ts).
 CREATE TABLE IF NOT EXISTS traces (
     case_id      BIGINT NOT NULL,
     confirmed_ts TIMESTAMPTZ NOT NULL,

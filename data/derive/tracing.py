@@ -130,8 +130,8 @@ def trace_new_cases(
     retraces those whose window this load's events reach (see tracing/untraced_cases.sql).
 
     `stored_ts`: when the new case rows were stored (default: now, as the loader calls this right after writing
-    them); each trace records it and the time its lists are written (ready_ts), so the index refresh, the trace
-    and the writes all count in the result-to-list time.
+    them); each trace records it and the time its lists are written (ready_ts): the tracing stage's own share. The
+    figure tracers read runs further, from the batch received to its commit (loads.started_at → committed_at).
 
     `index` must already hold the load's events (as `TracingService.index_for(con, load_id)` gives it); without
     one, the process's SERVICE is refreshed from `con`. Writes traces, trace_contacts, trace_points, exposures

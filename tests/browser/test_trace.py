@@ -140,5 +140,8 @@ def test_the_overview_shows_tracing_speed_and_f1_per_case(
     expect(page.locator("[data-metric=f1_per_case] .figure")).to_have_text("2,0")
     expect(page.locator("[data-metric=tracing_speed] .figure")).to_contain_text("giây")
     expect(page.locator("[data-metric=tracing_speed]")).to_contain_text("3 ca được truy vết trong 7 ngày")
+    expect(page.locator("[data-metric=tracing_speed]")).to_contain_text("Từ nhận kết quả đến danh sách xem được")
+    page.locator("[data-metric=tracing_speed]").hover()  # what the figure measures: to the commit
+    expect(page.get_by_role("tooltip")).to_contain_text("được ghi xong (commit)")
     screenshot(page, "overview-tracing")
     assert console_errors == []

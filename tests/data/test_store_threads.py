@@ -3,32 +3,57 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
-from data.store import Store
+from duckdb.sqltypes import BIGINT
+
+from data.store import Store, transaction
 
 
-def test_a_new_reader_thread_while_the_writer_runs_a_long_statement(tmp_path: Path) -> None:
+def test_a_reader_never_waits_for_the_writer(tmp_path: Path) -> None:
+    """A new reader thread answers, from the last commit, while the writer is held inside an open transaction in
+    the middle of a statement; the writer is released only after the reader finished (or its bound ran out), so a
+    reader queued behind the writer (its thread, its connection or a lock it holds) fails the test rather than
+    waiting."""
     store = Store(tmp_path / "store.duckdb")
-    started = threading.Event()
+    holding, release = threading.Event(), threading.Event()
 
-    def long_write(con):
-        started.set()
-        return con.execute("SELECT count(*) FROM range(400000000) AS r(i) WHERE i % 7 = 3").fetchall()[0][0]
+    def held_until_released(value: int) -> int:
+        holding.set()
+        release.wait(120)
+        return value
+
+    def write_and_hold(con):
+        con.create_function("held_until_released", held_until_released, [BIGINT], BIGINT, side_effects=True)
+        with transaction(con):
+            con.execute("INSERT INTO meta VALUES ('probe', 'written')")
+            # The writer's connection is busy in this statement, with the insert not committed, until released.
+            return con.execute("SELECT held_until_released(1)").fetchall()[0][0]
+
+    answers: list = []
+    errors: list = []
+
+    def read() -> None:
+        try:
+            answers.append(store.cursor().execute("SELECT count(*) FROM meta WHERE key = 'probe'").fetchall())
+        except Exception as error:  # e.g. "connection is busy": reported below, not lost in the thread
+            errors.append(error)
 
     try:
-        writing = threading.Thread(target=lambda: store.writer.run(long_write))
-        writing.start()
-        started.wait(10)
-        time.sleep(0.05)  # the statement is running on the writer's connection
-        answers: list = []
-        reader = threading.Thread(target=lambda: answers.append(store.cursor().execute("SELECT 42").fetchall()))
+        writing = store.writer.submit(write_and_hold)
+        assert holding.wait(60), "the writer never reached its statement"
+        reader = threading.Thread(target=read)
         reader.start()
         reader.join(30)
-        assert answers == [[(42,)]]
-        writing.join(120)
+        assert not reader.is_alive(), "the reader waited for the writer"
+        assert not writing.done(), "the writer let go before the reader finished"
+        assert errors == []
+        assert answers == [[(0,)]]  # the last commit, not the writer's open transaction
+        release.set()
+        assert writing.result(60) == 1
+        assert store.cursor().execute("SELECT value FROM meta WHERE key = 'probe'").fetchall() == [("written",)]
     finally:
+        release.set()
         store.close()
 
 

@@ -12,6 +12,7 @@ from data.derive import tracing as automatic
 from data.derive.tracing import SERVICE, TracingService, trace_new_cases
 from data.loader import load_dataset
 from data.store import Store, transaction
+from data.viewer import NATIONAL
 from rules.tracing import cluster_rule
 from tests import seed
 
@@ -59,6 +60,30 @@ def test_every_case_of_the_load_is_traced_with_its_lists(traced: Store) -> None:
     ]
     (late,) = rows(traced, "SELECT count(*) FROM traces WHERE ready_ts < stored_ts")[0]
     assert late == 0
+
+
+def test_result_to_list_runs_from_the_batch_received_to_its_commit(store: Store) -> None:
+    """The lists are visible only once the load commits: the figure tracers read starts when the batch was handed
+    to the write path and ends when its commit returned, after the tracing stage and every stage after it."""
+    order = rows(
+        store,
+        "SELECT count(*), count(*) FILTER (WHERE l.started_at <= t.stored_ts AND t.stored_ts <= t.ready_ts "
+        "AND t.ready_ts <= l.finished_at AND l.finished_at <= l.committed_at) "
+        "FROM traces t JOIN loads l USING (load_id)",
+    )
+    assert order == [(3, 3)]
+    (load_ms,) = rows(store, "SELECT date_diff('millisecond', started_at, committed_at) FROM loads WHERE load_id = 1")[
+        0
+    ]
+    for case_id in (1, 11, 12):
+        (case,) = store.query("tracing/case_trace", case_id=case_id, **NATIONAL.params).to_pylist()
+        assert case["visible_s"] == load_ms / 1000
+    recent = store.query("tracing/recent_traces", limit=10, **NATIONAL.params).to_pylist()
+    assert [r["visible_s"] for r in recent] == [load_ms / 1000] * 3
+    (summary,) = store.query(
+        "tracing/tracing_summary", day=seed.at(24, 0).date(), area_code=None, **NATIONAL.params
+    ).to_pylist()
+    assert summary["visible_median_s"] == summary["visible_p95_s"] == load_ms / 1000
 
 
 def test_f1_are_exposed_and_quarantined_for_14_days_from_the_confirmation(traced: Store) -> None:
@@ -232,6 +257,9 @@ def test_the_server_start_warms_the_index_and_catches_up_on_untraced_cases(store
     pipeline.start_tracing(store).join(timeout=60)
     assert automatic.SERVICE.index is not None and automatic.SERVICE.index.last_load == 1
     assert rows(store, "SELECT count(*) FROM traces")[0][0] == 3
+    # No batch brought these results in now: no result-to-list figure for them (not the old load's).
+    recent = store.query("tracing/recent_traces", limit=10, **NATIONAL.params).to_pylist()
+    assert [r["visible_s"] for r in recent] == [None] * 3
     assert versions == [before + 1] and store.data_version() == before + 1
     pipeline.start_tracing(store).join(timeout=60)  # nothing left to trace: no new version
     assert versions == [before + 1]

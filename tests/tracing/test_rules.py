@@ -287,8 +287,19 @@ def test_not_a_case(index) -> None:
     assert trace(index, 101, as_of=at(8, 10, 21))["case"] == 101
 
 
-def test_refresh_appends_a_load_and_matches_a_rebuild(tmp_path: Path, world: Store, index) -> None:
+@pytest.fixture
+def own_world(tmp_path: Path):
+    """A world for a test that changes it (loads more, refreshes its index in place): the module's stays as every
+    other test expects it, whatever the order."""
+    store = Store(tmp_path / "store.duckdb")
+    load_dataset(store, write_world(tmp_path / "dataset"))
+    yield store
+    store.close()
+
+
+def test_refresh_appends_a_load_and_matches_a_rebuild(tmp_path: Path, own_world: Store) -> None:
     """A second load (new check-ins, one closing an earlier presence) is appended, not rebuilt."""
+    index = build_index(TracingSource(own_world.cursor()))
     later = tmp_path / "later"
     later.mkdir()
     rows = [
@@ -297,12 +308,12 @@ def test_refresh_appends_a_load_and_matches_a_rebuild(tmp_path: Path, world: Sto
         (9103, 305, 3002, at(8, 9, 13), "person_scan", "in"),
     ]
     pq.write_table(seed.table("checkins", rows), later / "checkins.parquet")
-    load_dataset(world, later)
-    refreshed = index.refresh(TracingSource(world.cursor()))
+    load_dataset(own_world, later)
+    refreshed = index.refresh(TracingSource(own_world.cursor()))
     assert len(refreshed.checkins) == 2
     f1 = f1_of(refreshed, 301)
     assert f1[306]["overlap_s"] == 10 * 60 and 305 in f1
-    rebuilt = build_index(TracingSource(world.cursor()))
+    rebuilt = build_index(TracingSource(own_world.cursor()))
     assert {k: v for k, v in trace(rebuilt, 301).items() if k != "elapsed_ms"} == {
         k: v for k, v in trace(refreshed, 301).items() if k != "elapsed_ms"
     }
