@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS traces (
 );
 
 -- One row per person a case's trace names: degree 1 (F1, through = NULL) or 2 (F2, through = the F1).
--- exposure_ts is when the contact began (the start of the case's window for a household member).
+-- exposure_ts is when the contact began (the start of the case's window for a household member). risk_rank is an
+-- F1's place in the case's call list, from 1 (rules/tracing.toml [risk]); NULL for an F2 (called through its F1).
 CREATE TABLE IF NOT EXISTS trace_contacts (
     case_id      BIGINT NOT NULL,
     person_id    BIGINT NOT NULL,
@@ -32,8 +33,12 @@ CREATE TABLE IF NOT EXISTS trace_contacts (
     distance_m   DOUBLE,
     ward_code    VARCHAR NOT NULL,
     rule_version VARCHAR NOT NULL,
-    load_id      INTEGER NOT NULL
+    load_id      INTEGER NOT NULL,
+    risk_rank    INTEGER
 );
+-- Stores traced before the risk order: the column is added empty, and the server ranks their F1 at start
+-- (data/derive/tracing.py, TracingService.warm), as after a change of the [risk] rule.
+ALTER TABLE trace_contacts ADD COLUMN IF NOT EXISTS risk_rank INTEGER;
 
 -- One row per venue a case visited inside its window (an epidemiological point).
 CREATE TABLE IF NOT EXISTS trace_points (

@@ -131,6 +131,7 @@ def layout(case_id: UrlValue = None, **_query: UrlValue) -> html.Div:
                 mt="md",
             ),
             _list_header("trace.f1_list", F1_CSV, lang, xlsx=True),
+            dmc.Text(t("trace.f1_order", lang), size="sm", c="dimmed", mb="xs", className="trace-f1-order"),
             grid(
                 F1_GRID,
                 contact_columns(lang, with_through=False),

@@ -24,10 +24,11 @@ import pyarrow.compute as pc
 from data.sql import sql
 from data.store import bump_data_version, transaction
 from data.tracing_source import TracingSource
-from rules.tracing import cluster_rule
+from rules.tracing import cluster_rule, risk_rule
 from tracing.clusters import cluster_cases
 from tracing.index import EPOCH_S, TraceIndex, build_index
 from tracing.results import contact_table, point_table, trace_table
+from tracing.risk import stored_risk_ranks
 from tracing.tracer import rows_by_rule, trace_rows
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,10 @@ class TracingService:
             with transaction(con):
                 summary["clusters_rebuilt"] = rebuild_clusters(con, index.last_load)
                 summary["data_version"] = bump_data_version(con)
+        if risk_ranks_need_rebuild(con):
+            with transaction(con):
+                summary["f1_reranked"] = rerank_contacts(con)
+                summary["data_version"] = bump_data_version(con)
         return summary
 
 
@@ -179,6 +184,7 @@ def trace_new_cases(
             sql("tracing/store_traces"), {**params, "stored_ts": stored_ts, "ready_ts": dt.datetime.now(dt.UTC)}
         )
         summary["clusters_touched"] = _update_clusters(con, load_id, new_traces)
+        _record_risk_rule_if_all_ranked(con)
     finally:
         for view in ("new_traces", "new_contacts", "new_points"):
             con.unregister(view)
@@ -190,6 +196,42 @@ def trace_new_cases(
     )
     log.info("tracing: load %d traced %s", load_id, summary)
     return summary
+
+
+def risk_ranks_need_rebuild(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when a stored F1 has no rank (a store traced before the risk order) or the F1 lists were ranked under
+    another risk order than the one in force."""
+    recorded = con.execute(sql("tracing/risk_rule_recorded")).fetchall()[0][0]
+    return (recorded is not None and recorded != risk_rule().name) or _unranked(con)
+
+
+def _unranked(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute(sql("tracing/unranked_f1")).fetchall()[0][0])
+
+
+def _record_risk_rule_if_all_ranked(con: duckdb.DuckDBPyConnection) -> None:
+    """After a load's traces, ranked under the order in force: records it when no order is recorded yet and every
+    stored F1 is ranked (a new store). Otherwise older lists still need `rerank_contacts`, which records it."""
+    if con.execute(sql("tracing/risk_rule_recorded")).fetchall()[0][0] is None and not _unranked(con):
+        con.execute(sql("tracing/record_risk_rule"), {"name": risk_rule().name})
+
+
+def rerank_contacts(con: duckdb.DuckDBPyConnection) -> int:
+    """Ranks every stored F1 list again under the risk order in force (after the rule changed, or in a store traced
+    before there was one); inside the caller's transaction. Returns how many F1 rows it ranked."""
+    stored = con.sql(sql("tracing/f1_to_rank")).to_arrow_table()
+    ranks = stored_risk_ranks(stored, risk_rule())
+    new_ranks = pa.table(
+        {"case_id": stored.column("case_id"), "person_id": stored.column("person_id"), "risk_rank": ranks}
+    )
+    con.register("new_ranks", new_ranks)
+    try:
+        con.execute(sql("tracing/store_risk_ranks"))
+    finally:
+        con.unregister("new_ranks")
+    con.execute(sql("tracing/record_risk_rule"), {"name": risk_rule().name})
+    log.info("tracing: %d F1 ranked under %s", stored.num_rows, risk_rule().name)
+    return stored.num_rows
 
 
 def clusters_need_rebuild(con: duckdb.DuckDBPyConnection) -> bool:
