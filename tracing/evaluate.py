@@ -29,6 +29,8 @@ class Recall:
     first_calls: int = FIRST_CALLS
     within_first: int = 0  # in-window infectees within the first `first_calls` of the infector's list, risk order
     within_first_by_time: int = 0  # the same in the order by kind, then time (the order before the risk rule)
+    place_sum: int = 0  # places (from 1) of the named in-window infectees in their infector's list, risk order
+    place_sum_by_time: int = 0
 
     @property
     def found(self) -> int:
@@ -75,6 +77,11 @@ class Recall:
             f"{share:.2%} ({self.within_first:,} of {self.revealable:,} inside the window); "
             f"by kind then time: {share_by_time:.2%} ({self.within_first_by_time:,})"
         )
+        if self.found:
+            out.append(
+                f"  mean place of a named infectee in the list: {self.place_sum / self.found:.1f} "
+                f"(by kind then time: {self.place_sum_by_time / self.found:.1f})"
+            )
         out.append(f"mean F1 list size per case: {self.mean_f1:.1f}")
         return out
 
@@ -126,6 +133,8 @@ def recall(index: TraceIndex, truth: pa.Table, first_calls: int = FIRST_CALLS) -
             if hit:
                 result.within_first += place[0] < first_calls
                 result.within_first_by_time += place[1] < first_calls
+                result.place_sum += place[0] + 1
+                result.place_sum_by_time += place[1] + 1
     return result
 
 
