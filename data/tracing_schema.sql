@@ -40,6 +40,24 @@ CREATE TABLE IF NOT EXISTS trace_contacts (
 -- (data/derive/tracing.py, TracingService.warm), as after a change of the [risk] rule.
 ALTER TABLE trace_contacts ADD COLUMN IF NOT EXISTS risk_rank INTEGER;
 
+-- One row per person on a case's watch list: met in the days before its infectious window opened (rules/tracing.toml
+-- [watch]); not F1, quarantined by no one. risk_rank is the place in the watch list, from 1. Stores traced before
+-- there were watch lists have them for the cases traced since.
+CREATE TABLE IF NOT EXISTS trace_watch (
+    case_id      BIGINT NOT NULL,
+    person_id    BIGINT NOT NULL,
+    via          VARCHAR NOT NULL,
+    venue_id     BIGINT,
+    exposure_ts  TIMESTAMPTZ NOT NULL,
+    overlap_s    BIGINT,
+    duration_s   BIGINT,
+    distance_m   DOUBLE,
+    ward_code    VARCHAR NOT NULL,
+    rule_version VARCHAR NOT NULL,
+    risk_rank    INTEGER NOT NULL,
+    load_id      INTEGER NOT NULL
+);
+
 -- One row per venue a case visited inside its window (an epidemiological point).
 CREATE TABLE IF NOT EXISTS trace_points (
     case_id        BIGINT NOT NULL,

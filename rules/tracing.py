@@ -166,3 +166,22 @@ def risk_rule() -> RiskRule:
         venue_full_exposure_s=int(entry["venue_full_exposure_minutes"]) * 60,
         venue_weights=venue_weights,
     )
+
+
+@dataclass(frozen=True)
+class WatchRule:
+    """Who is offered for follow-up from before a case's infectious window (the [watch] table of tracing.toml): never
+    F1, never quarantined."""
+
+    name: str
+    source: str
+    days_before_window: int  # 0: no watch list
+
+
+@functools.cache
+def watch_rule() -> WatchRule:
+    entry = tomllib.loads(_FILE.read_text(encoding="utf-8"))["watch"]
+    rule = WatchRule(name=entry["name"], source=entry["source"], days_before_window=int(entry["days_before_window"]))
+    if not 0 <= rule.days_before_window <= 14:
+        raise ValueError(f"{_FILE.name} [watch]: days_before_window must be 0 to 14")
+    return rule

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from rules.tracing import risk_rule, watch_rule
 from tracing.index import TraceIndex
 from tracing.risk import ranks_of
 from tracing.tracer import rows_by_rule, trace_rows
+from tracing.watch import watch_links
 
 FIRST_CALLS = 10  # how many calls of a list a ward team makes first: the share of infectees reached by then
 
@@ -31,6 +33,9 @@ class Recall:
     within_first_by_time: int = 0  # the same in the order by kind, then time (the order before the risk rule)
     place_sum: int = 0  # places (from 1) of the named in-window infectees in their infector's list, risk order
     place_sum_by_time: int = 0
+    watch_days: int = 0  # the watch list's reach before the window (rules/tracing.toml [watch]); 0: none
+    before_watched: int = 0  # before-window infectees the F1 list missed and the watch list names
+    mean_watch: float = 0.0  # watch list length per case, over every confirmed case
 
     @property
     def found(self) -> int:
@@ -83,16 +88,27 @@ class Recall:
                 f"(by kind then time: {self.place_sum_by_time / self.found:.1f})"
             )
         out.append(f"mean F1 list size per case: {self.mean_f1:.1f}")
+        if self.watch_days:
+            missed = self.before_window - self.before_found
+            with_watch = (self.found_overall + self.before_watched) / max(self.revealable_overall, 1)
+            out.append(
+                f"watch list ({self.watch_days} days before the window, quarantines no one): names "
+                f"{self.before_watched:,} of the {missed:,} infections before the window the F1 list missed "
+                f"({self.before_watched / missed if missed else float('nan'):.2%}); mean length per case "
+                f"{self.mean_watch:.1f}; F1 and watch list together reach {with_watch:.2%} of every revealable "
+                "infection"
+            )
         return out
 
 
 def _f1_places(
     index: TraceIndex, rows: np.ndarray
-) -> tuple[dict[tuple[int, int], tuple[int, int]], int, dict[int, tuple[int, int]]]:
+) -> tuple[dict[tuple[int, int], tuple[int, int]], int, dict[int, tuple[int, int]], set[tuple[int, int]]]:
     """(case, F1) -> the F1's place in the case's list from 0, in risk order and in the order by kind then time; the
-    number of F1 links; and each case's window; by rule version."""
+    number of F1 links; each case's window; and the (case, person) pairs of the watch lists; by rule version."""
     places: dict[tuple[int, int], tuple[int, int]] = {}
     windows: dict[int, tuple[int, int]] = {}
+    watched: set[tuple[int, int]] = set()
     links = 0
     for rule, group_rows in rows_by_rule(index, rows):
         batch = trace_rows(index, group_rows, rule, f2=False, points=False)
@@ -106,15 +122,23 @@ def _f1_places(
         links += len(f1)
         spans = zip(batch.window_start.tolist(), batch.window_end.tolist(), strict=True)
         windows.update(zip(case_ids.tolist(), spans, strict=True))
-    return places, links, windows
+        case_person = index.cases.person[group_rows]
+        watch = watch_links(index, rule, watch_rule(), risk_rule(), case_person, batch.window_start, f1)
+        watched.update(zip(case_ids[watch.group].tolist(), index.people.ids[watch.other].tolist(), strict=True))
+    return places, links, windows, watched
 
 
 def recall(index: TraceIndex, truth: pa.Table, first_calls: int = FIRST_CALLS) -> Recall:
     """How many of the revealable infections (`truth`: infector, infectee, setting, ts in seconds since EPOCH_S) the
     infector's F1 list names, by setting, and how many within its first `first_calls` calls."""
     all_rows = np.arange(len(index.cases))
-    places, links, windows = _f1_places(index, all_rows)
-    result = Recall(mean_f1=links / max(len(all_rows), 1), first_calls=first_calls)
+    places, links, windows, watched = _f1_places(index, all_rows)
+    result = Recall(
+        mean_f1=links / max(len(all_rows), 1),
+        first_calls=first_calls,
+        watch_days=watch_rule().days_before_window,
+        mean_watch=len(watched) / max(len(all_rows), 1),
+    )
     for infector, infectee, setting, ts in zip(
         *(truth.column(c).to_pylist() for c in ("infector", "infectee", "setting", "ts")), strict=True
     ):
@@ -124,6 +148,7 @@ def recall(index: TraceIndex, truth: pa.Table, first_calls: int = FIRST_CALLS) -
         if ts < start:
             result.before_window += 1
             result.before_found += hit
+            result.before_watched += not hit and (infector, infectee) in watched
         elif ts > end:
             result.after_window += 1
             result.after_found += hit

@@ -81,3 +81,9 @@ def point_table(batch: BatchTrace) -> pa.Table:
             "people_exposed": pa.array(found.exposed, pa.int32()),
         }
     )
+
+
+def watch_table(batch: BatchTrace, links: Links) -> pa.Table:
+    """case_id, person_id, via, venue_id, exposure_s, overlap_s, duration_s, distance_m, rule_version, risk_rank; one
+    row per person on a watch list (`links`: the batch's watch lists, in risk order, tracing.watch)."""
+    return contact_table(batch, links, 1).drop_columns(["degree", "through"])
