@@ -284,14 +284,20 @@ _SHEET_WIDTHS |= {"time": 18, "details": 34, "through": 12}
 
 
 def contacts_workbook(
-    case: dict, f1: list[dict], f2: list[dict], lang: str, handovers: list[dict] | None = None
+    case: dict,
+    f1: list[dict],
+    f2: list[dict],
+    lang: str,
+    handovers: list[dict] | None = None,
+    watch: list[dict] | None = None,
 ) -> bytes:
-    """The F1 and F2 lists of a case as an .xlsx workbook (one sheet each) for the ward teams, and a sheet counting
-    the contacts handed over to other areas."""
+    """The F1 and F2 lists of a case as an .xlsx workbook (one sheet each) for the ward teams, the F1 in call order;
+    then the watch list when there is one (not F1), and a sheet counting the contacts handed over to other areas."""
     book = Workbook()
-    for sheet_index, (title, rows, through) in enumerate(
-        ((t("trace.f1_list", lang), f1, False), (t("trace.f2_list", lang), f2, True))
-    ):
+    sheets = [(t("trace.f1_list", lang), f1, False), (t("trace.f2_list", lang), f2, True)]
+    if watch:
+        sheets.append((t("trace.watch_sheet", lang), watch, False))
+    for sheet_index, (title, rows, through) in enumerate(sheets):
         sheet = book.active if sheet_index == 0 else book.create_sheet()
         sheet.title = title[:31]
         fields = list(CONTACT_FIELDS) + (["through"] if through else [])

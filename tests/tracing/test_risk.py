@@ -3,17 +3,24 @@ scenario shapes (`test` and `community-test`) as traced, stored, shown and evalu
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from pathlib import Path
 
 import numpy as np
 import pytest
+from openpyxl import load_workbook
 
 import rules.tracing as tracing_rules
 import scenario
+from components.trace_graph import contact_rows, contacts_workbook
+from data import runtime
 from data.loader import load_dataset
 from data.store import Store
+from data.tracing import case_contacts, case_trace, case_watch
 from data.tracing_source import TracingSource
-from rules.tracing import risk_rule
+from data.viewer import Viewer
+from rules.tracing import risk_rule, watch_rule
 from rules.venues import VENUE_KINDS
 from tracing import build_index
 from tracing.evaluate import recall
@@ -175,3 +182,49 @@ def test_the_risk_order_reaches_true_infectees_no_later_than_the_order_by_time(s
     assert found.revealable >= 50, found.lines()
     assert found.within_first_by_time <= found.within_first <= found.found, found.lines()
     assert found.found_overall >= found.found and found.revealable_overall >= found.revealable, found.lines()
+
+
+def test_watch_lists_come_before_the_window_name_no_f1_and_quarantine_no_one(shape) -> None:
+    store, _, _ = shape
+    cur = store.cursor()
+    watched = cur.sql(
+        "SELECT w.case_id, w.person_id, w.exposure_ts, t.window_start_ts, w.risk_rank FROM trace_watch AS w "
+        "JOIN traces AS t USING (case_id) ORDER BY w.case_id, w.risk_rank"
+    ).fetchall()
+    assert len(watched) >= 20
+    days = watch_rule().days_before_window
+    for _case, _person, exposure, window_start, _rank in watched:
+        assert window_start - dt.timedelta(days=days) <= exposure < window_start
+    by_case: dict[int, list[int]] = {}
+    for case_id, _person, _exposure, _start, rank in watched:
+        by_case.setdefault(case_id, []).append(rank)
+    assert all(ranks == list(range(1, len(ranks) + 1)) for ranks in by_case.values())
+    f1 = set(cur.sql("SELECT case_id, person_id FROM trace_contacts WHERE degree = 1").fetchall())
+    assert not {(case_id, person) for case_id, person, *_ in watched} & f1
+    assert all(case_id != person for case_id, person, *_ in watched)
+    only_watched = {person for _, person, *_ in watched} - {person for _, person in f1}
+    quarantined = {person for (person,) in cur.sql("SELECT DISTINCT person_id FROM quarantine").fetchall()}
+    assert only_watched and not only_watched & quarantined
+
+
+def test_the_trace_page_reads_and_exports_the_lists_in_call_order(shape, monkeypatch: pytest.MonkeyPatch) -> None:
+    store, _, _ = shape
+    monkeypatch.setattr(runtime, "store", lambda: store)
+    case_id = (
+        store.cursor().sql("SELECT case_id FROM trace_watch GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchall()[0]
+    )
+    viewer = Viewer()
+    case = case_trace(viewer, case_id[0])
+    f1 = [c for c in case_contacts(viewer, case_id[0]) if c["degree"] == 1]
+    watch = case_watch(viewer, case_id[0])
+    assert [c["risk_rank"] for c in f1] == list(range(1, len(f1) + 1))
+    assert [c["risk_rank"] for c in watch] == list(range(1, len(watch) + 1)) and watch
+    rows = contact_rows(f1, "vi")
+    assert [r["rank"] for r in rows] == [c["risk_rank"] for c in f1]
+    assert all(r["details"] for r in rows)  # every place in the list says why: household, metres and minutes, place
+    book = load_workbook(io.BytesIO(contacts_workbook(case, f1, [], "vi", None, watch)))
+    assert book.sheetnames[:3] == ["Danh sách F1", "Danh sách F2", "Danh sách theo dõi"]
+    sheet = book["Danh sách F1"]
+    assert [c.value for c in sheet[2]][:2] == ["Thứ tự gọi", "Mã người"]
+    assert [row[0].value for row in sheet.iter_rows(min_row=3)] == [c["risk_rank"] for c in f1]
+    assert book["Danh sách theo dõi"].max_row == len(watch) + 2
