@@ -270,7 +270,7 @@ def contact_columns(lang: str, *, with_through: bool) -> list[dict]:
     columns = [{"field": "person_id", "headerName": t("trace.col.person_id", lang), "maxWidth": 120}]
     columns += [{"field": f, "headerName": t(f"trace.col.{f}", lang)} for f in CONTACT_FIELDS[1:]]
     columns[1]["minWidth"] = 180
-    columns[-1]["minWidth"] = 200  # the reason for the rank: "quán cà phê · cùng có mặt 40 phút"
+    columns[-1].update(minWidth=190, flex=1.6)  # the reason for the rank: "quán cà phê · cùng 40 phút"
     if with_through:
         columns.insert(1, {"field": "through", "headerName": t("trace.col.through", lang), "maxWidth": 130})
     else:
