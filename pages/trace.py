@@ -162,18 +162,25 @@ def _watch_list(watch: list[dict], number: int, lang: str) -> list:
     days = watch_rule().days_before_window
     if not days:
         return []
+    note = dmc.Text(
+        t("trace.watch_note", lang, days=days), size="sm", c="dimmed", mb="xs", className="trace-watch-note"
+    )
+    if not watch:  # no grid, so no CSV button whose download would have nothing to export
+        return [
+            dmc.Title(t("trace.watch_list", lang), order=4, mt="lg", mb="xs"),
+            note,
+            dmc.Text(t("trace.watch_none", lang), size="sm"),
+        ]
     return [
         _list_header("trace.watch_list", WATCH_CSV, lang),
-        dmc.Text(t("trace.watch_note", lang, days=days), size="sm", c="dimmed", mb="xs", className="trace-watch-note"),
+        note,
         grid(
             WATCH_GRID,
             contact_columns(lang, with_through=False),
             contact_rows(watch, lang),
             lang,
             file_name=f"pccovid-watch-{number}.csv",
-        )
-        if watch
-        else dmc.Text(t("trace.watch_none", lang), size="sm"),
+        ),
     ]
 
 
