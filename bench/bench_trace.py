@@ -253,7 +253,7 @@ def pg_trace(cur, case: int, start: int, end: int, max_m: float) -> list:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--preset", default="demo", choices=["test", "demo", "bench"])
+    parser.add_argument("--preset", default="demo", choices=["test", "demo", "bench", "community-test", "community"])
     parser.add_argument("--cases", type=int, default=300, help="cases timed one by one")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()

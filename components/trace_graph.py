@@ -59,6 +59,8 @@ def area_name(row: dict, lang: str) -> str:
 
 
 def link_details(row: dict, lang: str) -> str:
+    """Why the contact ranks where it does in the call list: the household, the encounter's distance and minutes, or
+    the kind of place and the minutes spent there together."""
     if row["via"] == "proximity":
         return t(
             "trace.detail.proximity",
@@ -67,8 +69,14 @@ def link_details(row: dict, lang: str) -> str:
             minutes=number((row["duration_s"] or 0) / 60, lang, 0),
         )
     if row["via"] == "venue":
-        return t("trace.detail.venue", lang, minutes=number((row["overlap_s"] or 0) / 60, lang, 0))
-    return ""
+        kind = row.get("venue_kind")
+        return t(
+            "trace.detail.venue",
+            lang,
+            kind=t(f"venue_kind.{kind}", lang) if kind else t("trace.via.venue", lang),
+            minutes=number((row["overlap_s"] or 0) / 60, lang, 0),
+        )
+    return t("trace.detail.household", lang)
 
 
 # The graph (dash-cytoscape): nodes carry their degree and link; edges their link type.
@@ -237,6 +245,7 @@ def points_timeline(points: list[dict], case: dict, lang: str) -> go.Figure:
 def contact_rows(rows: list[dict], lang: str) -> list[dict]:
     return [
         {
+            "rank": row.get("risk_rank"),
             "person_id": row["person_id"],
             "name": person_label(row, lang),
             "phone": row.get("phone") or "",
@@ -256,27 +265,44 @@ CONTACT_FIELDS = ("person_id", "name", "phone", "ward", "link", "place", "time",
 
 
 def contact_columns(lang: str, *, with_through: bool) -> list[dict]:
+    """The F1 list opens with its call order (the rows come in that order); the F2 list with the F1 each came
+    through."""
     columns = [{"field": "person_id", "headerName": t("trace.col.person_id", lang), "maxWidth": 120}]
     columns += [{"field": f, "headerName": t(f"trace.col.{f}", lang)} for f in CONTACT_FIELDS[1:]]
     columns[1]["minWidth"] = 180
+    columns[-1].update(minWidth=190, flex=1.6)  # the reason for the rank: "quán cà phê · cùng 40 phút"
     if with_through:
         columns.insert(1, {"field": "through", "headerName": t("trace.col.through", lang), "maxWidth": 130})
+    else:
+        columns.insert(0, {**number_column("rank", lang, "trace.col.rank"), "maxWidth": 110, "filter": False})
     columns.append({"field": "is_case", "headerName": t("trace.col.is_case", lang), "maxWidth": 110})
     return columns
 
 
+_SHEET_WIDTHS = {"rank": 10, "person_id": 12, "name": 26, "phone": 14, "ward": 34, "link": 14, "place": 28}
+_SHEET_WIDTHS |= {"time": 18, "details": 34, "through": 12}
+
+
 def contacts_workbook(
-    case: dict, f1: list[dict], f2: list[dict], lang: str, handovers: list[dict] | None = None
+    case: dict,
+    f1: list[dict],
+    f2: list[dict],
+    lang: str,
+    handovers: list[dict] | None = None,
+    watch: list[dict] | None = None,
 ) -> bytes:
-    """The F1 and F2 lists of a case as an .xlsx workbook (one sheet each) for the ward teams, and a sheet counting
-    the contacts handed over to other areas."""
+    """The F1 and F2 lists of a case as an .xlsx workbook (one sheet each) for the ward teams, the F1 in call order;
+    then the watch list when there is one (not F1), and a sheet counting the contacts handed over to other areas."""
     book = Workbook()
-    for sheet_index, (title, rows, through) in enumerate(
-        ((t("trace.f1_list", lang), f1, False), (t("trace.f2_list", lang), f2, True))
-    ):
+    sheets = [(t("trace.f1_list", lang), f1, False), (t("trace.f2_list", lang), f2, True)]
+    if watch:
+        sheets.append((t("trace.watch_sheet", lang), watch, False))
+    for sheet_index, (title, rows, through) in enumerate(sheets):
         sheet = book.active if sheet_index == 0 else book.create_sheet()
         sheet.title = title[:31]
         fields = list(CONTACT_FIELDS) + (["through"] if through else [])
+        if not through:
+            fields.insert(0, "rank")  # the F1 sheet in call order, with its place
         sheet.append([t("trace.export_heading", lang, case=case["case_id"], day=when(case["confirmed_ts"], lang))])
         sheet["A1"].font = Font(bold=True)
         sheet.append([t(f"trace.col.{f}", lang) for f in fields])
@@ -284,8 +310,8 @@ def contacts_workbook(
             cell.font = Font(bold=True)
         for row in contact_rows(rows, lang):
             sheet.append([row[f] for f in fields])
-        for column, width in zip("ABCDEFGHI", (12, 26, 14, 34, 14, 28, 18, 22, 12), strict=True):
-            sheet.column_dimensions[column].width = width
+        for column, field in zip("ABCDEFGHI", fields, strict=False):
+            sheet.column_dimensions[column].width = _SHEET_WIDTHS[field]
     if handovers:
         sheet = book.create_sheet(t("handover.sheet", lang)[:31])
         sheet.append([t("handover.sheet_heading", lang, case=case["case_id"])])

@@ -41,6 +41,14 @@ def case_contacts(viewer: Viewer, case_id: int, *, degree: int | None = None, th
     return _reader().query("tracing/case_contacts", **params).to_pylist()
 
 
+def case_watch(viewer: Viewer, case_id: int) -> list[dict]:
+    """The watch list living inside the viewer's jurisdiction of a case it may open, in its risk order: people the
+    case met in the days before its infectious window, for follow-up only (not F1, not quarantined)."""
+    if not _may_open(viewer, case_id):
+        return []
+    return _reader().query("tracing/case_watch", case_id=case_id, **viewer.params).to_pylist()
+
+
 def case_handovers(viewer: Viewer, case_id: int) -> list[dict]:
     """How many of a case's F1 and F2 live in each area outside the viewer's jurisdiction (handed over there): counts
     only, no person. Empty when the viewer may not open the case."""

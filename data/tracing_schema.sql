@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS traces (
 );
 
 -- One row per person a case's trace names: degree 1 (F1, through = NULL) or 2 (F2, through = the F1).
--- exposure_ts is when the contact began (the start of the case's window for a household member).
+-- exposure_ts is when the contact began (the start of the case's window for a household member). risk_rank is an
+-- F1's place in the case's call list, from 1 (rules/tracing.toml [risk]); NULL for an F2 (called through its F1).
 CREATE TABLE IF NOT EXISTS trace_contacts (
     case_id      BIGINT NOT NULL,
     person_id    BIGINT NOT NULL,
@@ -33,6 +34,28 @@ CREATE TABLE IF NOT EXISTS trace_contacts (
     distance_m   DOUBLE,
     ward_code    VARCHAR NOT NULL,
     rule_version VARCHAR NOT NULL,
+    load_id      INTEGER NOT NULL,
+    risk_rank    INTEGER
+);
+-- Stores traced before the risk order: the column is added empty, and the server ranks their F1 at start
+-- (data/derive/tracing.py, TracingService.warm), as after a change of the [risk] rule.
+ALTER TABLE trace_contacts ADD COLUMN IF NOT EXISTS risk_rank INTEGER;
+
+-- One row per person on a case's watch list: met in the days before its infectious window opened (rules/tracing.toml
+-- [watch]); not F1, quarantined by no one. risk_rank is the place in the watch list, from 1. Stores traced before
+-- there were watch lists have them for the cases traced since.
+CREATE TABLE IF NOT EXISTS trace_watch (
+    case_id      BIGINT NOT NULL,
+    person_id    BIGINT NOT NULL,
+    via          VARCHAR NOT NULL,
+    venue_id     BIGINT,
+    exposure_ts  TIMESTAMPTZ NOT NULL,
+    overlap_s    BIGINT,
+    duration_s   BIGINT,
+    distance_m   DOUBLE,
+    ward_code    VARCHAR NOT NULL,
+    rule_version VARCHAR NOT NULL,
+    risk_rank    INTEGER NOT NULL,
     load_id      INTEGER NOT NULL
 );
 

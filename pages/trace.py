@@ -24,8 +24,9 @@ from components.trace_graph import (
     trace_facts,
     when,
 )
-from data.tracing import case_contacts, case_handovers, case_points, case_trace
+from data.tracing import case_contacts, case_handovers, case_points, case_trace, case_watch
 from data.viewer import current_viewer
+from rules.tracing import watch_rule
 
 dash.register_page(__name__, path_template="/trace/<case_id>", title="Truy vết — PC-Covid", name="trace")
 
@@ -38,6 +39,8 @@ F2_GRID = "trace-f2-grid"
 F1_CSV = "trace-f1-csv"
 F2_CSV = "trace-f2-csv"
 XLSX = "trace-xlsx"
+WATCH_GRID = "trace-watch-grid"
+WATCH_CSV = "trace-watch-csv"
 HANDOVER_GRID = "trace-handover-grid"
 DOWNLOAD = "trace-download"
 
@@ -131,6 +134,7 @@ def layout(case_id: UrlValue = None, **_query: UrlValue) -> html.Div:
                 mt="md",
             ),
             _list_header("trace.f1_list", F1_CSV, lang, xlsx=True),
+            dmc.Text(t("trace.f1_order", lang), size="sm", c="dimmed", mb="xs", className="trace-f1-order"),
             grid(
                 F1_GRID,
                 contact_columns(lang, with_through=False),
@@ -146,10 +150,38 @@ def layout(case_id: UrlValue = None, **_query: UrlValue) -> html.Div:
                 lang,
                 file_name=f"pccovid-f2-{number}.csv",
             ),
+            *_watch_list(case_watch(viewer, number), number, lang),
             *_handed_over(handovers, number, lang),
         ],
         className="page page-trace",
     )
+
+
+def _watch_list(watch: list[dict], number: int, lang: str) -> list:
+    """Below the F1 and F2 lists, apart from them: people met just before the window, to follow up, never F1."""
+    days = watch_rule().days_before_window
+    if not days:
+        return []
+    note = dmc.Text(
+        t("trace.watch_note", lang, days=days), size="sm", c="dimmed", mb="xs", className="trace-watch-note"
+    )
+    if not watch:  # no grid, so no CSV button whose download would have nothing to export
+        return [
+            dmc.Title(t("trace.watch_list", lang), order=4, mt="lg", mb="xs"),
+            note,
+            dmc.Text(t("trace.watch_none", lang), size="sm"),
+        ]
+    return [
+        _list_header("trace.watch_list", WATCH_CSV, lang),
+        note,
+        grid(
+            WATCH_GRID,
+            contact_columns(lang, with_through=False),
+            contact_rows(watch, lang),
+            lang,
+            file_name=f"pccovid-watch-{number}.csv",
+        ),
+    ]
 
 
 def _handed_over(handovers: list[dict], number: int, lang: str) -> list:
@@ -213,10 +245,16 @@ def export_f2_csv(_clicks: Count | None) -> bool:
     return True
 
 
+@dash.callback(Output(WATCH_GRID, "exportDataAsCsv"), Input(WATCH_CSV, "n_clicks"), prevent_initial_call=True)
+@typed
+def export_watch_csv(_clicks: Count | None) -> bool:
+    return True
+
+
 @dash.callback(Output(DOWNLOAD, "data"), Input(XLSX, "n_clicks"), State(CASE, "data"), prevent_initial_call=True)
 @typed
 def export_lists_xlsx(_clicks: Count | None, case_id: Id):
-    """The F1 and F2 lists as one workbook for the ward teams."""
+    """The F1 and F2 lists (and the watch list) as one workbook for the ward teams."""
     lang, viewer = current_language(), current_viewer()
     case = case_trace(viewer, case_id)
     if case is None:
@@ -224,5 +262,5 @@ def export_lists_xlsx(_clicks: Count | None, case_id: Id):
     contacts = case_contacts(viewer, case_id)
     f1 = [c for c in contacts if c["degree"] == 1]
     f2 = [c for c in contacts if c["degree"] == 2]
-    workbook = contacts_workbook(case, f1, f2, lang, case_handovers(viewer, case_id))
+    workbook = contacts_workbook(case, f1, f2, lang, case_handovers(viewer, case_id), case_watch(viewer, case_id))
     return dcc.send_bytes(workbook, f"pccovid-f1-f2-{case_id}.xlsx")

@@ -111,3 +111,77 @@ def tracing_rule(name: str) -> TracingRule:
         if version.name == name:
             return version
     raise KeyError(f"no tracing rule {name!r}; known: {', '.join(v.name for v in tracing_rules())}")
+
+
+@dataclass(frozen=True)
+class RiskRule:
+    """The order in which a trace's contacts are called, likeliest infection first (the [risk] table of
+    tracing.toml); it never changes who is F1."""
+
+    name: str
+    source: str
+    order: tuple[str, ...]  # link kinds, first called first
+    distance_bands_m: tuple[float, ...]  # upper bounds of the distance bands, ascending
+    distance_weights: tuple[float, ...]  # one per band, then one for farther
+    full_exposure_s: int  # an encounter's seconds beyond this add nothing
+    venue_full_exposure_s: int  # a co-presence's seconds beyond this add nothing
+    venue_weights: dict[str, float]  # by venue kind
+
+    def proximity_score(self, distance_m: float, duration_s: int) -> float:
+        """Weighted seconds of one encounter: its seconds (capped) times its distance band's weight."""
+        band = sum(distance_m > bound for bound in self.distance_bands_m)
+        return self.distance_weights[band] * min(duration_s, self.full_exposure_s)
+
+    def venue_score(self, kind: str, overlap_s: int) -> float:
+        """Weighted seconds of one co-presence: its seconds (capped) times the venue kind's weight."""
+        return self.venue_weights[kind] * min(overlap_s, self.venue_full_exposure_s)
+
+
+@functools.cache
+def risk_rule() -> RiskRule:
+    entry = tomllib.loads(_FILE.read_text(encoding="utf-8"))["risk"]
+    bands = tuple(float(b) for b in entry["distance_bands_m"])
+    weights = tuple(float(w) for w in entry["distance_weights"])
+    venue_weights = {kind: float(w) for kind, w in entry["venue_weights"].items()}
+    problems = []
+    if sorted(entry["order"]) != ["household", "proximity", "venue"]:
+        problems.append("order must name household, proximity and venue once each")
+    if list(bands) != sorted(bands) or len(weights) != len(bands) + 1:
+        problems.append("distance_bands_m must ascend, with one more distance_weights than bands")
+    if set(venue_weights) != set(VENUE_KINDS):
+        problems.append(f"venue_weights must cover exactly the venue kinds {sorted(VENUE_KINDS)}")
+    if min((*weights, *venue_weights.values())) < 0:
+        problems.append("weights must be >= 0")
+    if int(entry["full_exposure_minutes"]) <= 0 or int(entry["venue_full_exposure_minutes"]) <= 0:
+        problems.append("full_exposure_minutes and venue_full_exposure_minutes must be > 0")
+    if problems:
+        raise ValueError(f"{_FILE.name} [risk]: {'; '.join(problems)}")
+    return RiskRule(
+        name=entry["name"],
+        source=entry["source"],
+        order=tuple(entry["order"]),
+        distance_bands_m=bands,
+        distance_weights=weights,
+        full_exposure_s=int(entry["full_exposure_minutes"]) * 60,
+        venue_full_exposure_s=int(entry["venue_full_exposure_minutes"]) * 60,
+        venue_weights=venue_weights,
+    )
+
+
+@dataclass(frozen=True)
+class WatchRule:
+    """Who is offered for follow-up from before a case's infectious window (the [watch] table of tracing.toml): never
+    F1, never quarantined."""
+
+    name: str
+    source: str
+    days_before_window: int  # 0: no watch list
+
+
+@functools.cache
+def watch_rule() -> WatchRule:
+    entry = tomllib.loads(_FILE.read_text(encoding="utf-8"))["watch"]
+    rule = WatchRule(name=entry["name"], source=entry["source"], days_before_window=int(entry["days_before_window"]))
+    if not 0 <= rule.days_before_window <= 14:
+        raise ValueError(f"{_FILE.name} [watch]: days_before_window must be 0 to 14")
+    return rule

@@ -87,9 +87,11 @@ class Outsiders:
     def check_workbook(self, download: dict, where: str) -> None:
         book = load_workbook(io.BytesIO(base64.b64decode(download["content"])))
         for sheet in book.worksheets:
+            header = [cell.value for cell in sheet[2]]
+            person = header.index("Mã người") if "Mã người" in header else 0  # the F1 sheet opens with the call order
             for row in sheet.iter_rows(min_row=3, values_only=True):
-                if isinstance(row[0], int):
-                    assert row[0] not in self.ids, f"{where}: row for person {row[0]} who lives outside"
+                if isinstance(row[person], int):
+                    assert row[person] not in self.ids, f"{where}: row for person {row[person]} who lives outside"
                 self.check([c for c in row if isinstance(c, str)], where)
 
 

@@ -101,6 +101,7 @@ def good_values(server: Provincial) -> dict[str, object]:
         "trace-expanded.data": [],
         "trace-f1-csv.n_clicks": 1,
         "trace-f2-csv.n_clicks": 1,
+        "trace-watch-csv.n_clicks": 1,
         "trace-xlsx.n_clicks": 1,
         "clusters-marker.n_clicks": 1,
         "clusters-table.cellClicked": {"rowIndex": 0, "rowId": "0", "colId": "cluster_id", "value": server.cluster},

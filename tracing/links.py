@@ -143,7 +143,7 @@ class BatchTrace:
     rows: np.ndarray  # rows of index.cases
     window_start: np.ndarray
     window_end: np.ndarray
-    f1: Links
+    f1: Links  # by case, each case's in risk order (tracing.risk)
     f2: Links | None
     points: Points | None
     seconds: float

@@ -7,6 +7,7 @@ import numpy as np
 import pyarrow as pa
 
 from tracing.links import PROXIMITY, VENUE, VIA, BatchTrace, Links
+from tracing.risk import ranks_of
 
 
 def trace_table(batch: BatchTrace) -> pa.Table:
@@ -35,7 +36,8 @@ def trace_table(batch: BatchTrace) -> pa.Table:
 
 def contact_table(batch: BatchTrace, links: Links | None, degree: int) -> pa.Table:
     """case_id, person_id, degree, via, through (F2 only), venue_id, exposure_s, overlap_s (venue), duration_s and
-    distance_m (proximity), rule_version; one row per person the links name (`links`: the batch's F1 or F2)."""
+    distance_m (proximity), rule_version, risk_rank (F1 only: its place in the case's call list, from 1); one row per
+    person the links name (`links`: the batch's F1, in risk order as the batch holds it, or its F2)."""
     index = batch.index
     if links is None:
         links = batch.f1.take(np.empty(0, np.int64))
@@ -57,6 +59,11 @@ def contact_table(batch: BatchTrace, links: Links | None, degree: int) -> pa.Tab
             "duration_s": pa.array(links.duration, pa.int64(), mask=~is_proximity),
             "distance_m": pa.array(links.distance.astype(np.float64).round(2), pa.float64(), mask=~is_proximity),
             "rule_version": pa.array([batch.rule.name] * n, pa.string()),
+            "risk_rank": pa.array(
+                ranks_of(links.group, np.arange(n)) if degree == 1 else np.zeros(n, np.int32),
+                pa.int32(),
+                mask=np.full(n, degree != 1),
+            ),
         }
     )
 
@@ -74,3 +81,9 @@ def point_table(batch: BatchTrace) -> pa.Table:
             "people_exposed": pa.array(found.exposed, pa.int32()),
         }
     )
+
+
+def watch_table(batch: BatchTrace, links: Links) -> pa.Table:
+    """case_id, person_id, via, venue_id, exposure_s, overlap_s, duration_s, distance_m, rule_version, risk_rank; one
+    row per person on a watch list (`links`: the batch's watch lists, in risk order, tracing.watch)."""
+    return contact_table(batch, links, 1).drop_columns(["degree", "through"])

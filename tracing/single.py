@@ -13,10 +13,11 @@ import time
 
 import numpy as np
 
-from rules.tracing import TracingRule
+from rules.tracing import TracingRule, risk_rule
 from tracing.exposures import second_degree
 from tracing.index import BIAS, TraceIndex, expand_ranges
-from tracing.links import HOUSEHOLD, PROXIMITY, VENUE, BatchTrace, Links, Points, infectious_window, ordered_for_output
+from tracing.links import HOUSEHOLD, PROXIMITY, VENUE, BatchTrace, Links, Points, infectious_window
+from tracing.risk import in_risk_order
 
 _LOW = 0xFFFFFFFF
 _NAN = float("nan")
@@ -208,7 +209,7 @@ def trace_row(
         rows=rows,
         window_start=window_start,
         window_end=window_end,
-        f1=ordered_for_output(f1),
+        f1=in_risk_order(f1, index.venue_kind, risk_rule()),
         f2=f2_links,
         points=found_points,
         seconds=time.perf_counter() - started,

@@ -15,10 +15,11 @@ import time
 
 import numpy as np
 
-from rules.tracing import TracingRule, tracing_rule_in_force
+from rules.tracing import TracingRule, risk_rule, tracing_rule_in_force
 from tracing.exposures import exposures, second_degree
 from tracing.index import EPOCH_S, TraceIndex
-from tracing.links import DAY_S, VN_OFFSET_S, BatchTrace, infectious_window, ordered_for_output, strongest
+from tracing.links import DAY_S, VN_OFFSET_S, BatchTrace, infectious_window, strongest
+from tracing.risk import in_risk_order
 from tracing.single import trace_row
 
 
@@ -54,7 +55,7 @@ def trace_rows(
         rows=rows,
         window_start=window_start,
         window_end=window_end,
-        f1=ordered_for_output(f1),
+        f1=in_risk_order(f1, index.venue_kind, risk_rule()),
         f2=f2_links,
         points=found_points,
         seconds=time.perf_counter() - started,

@@ -24,11 +24,13 @@ import pyarrow.compute as pc
 from data.sql import sql
 from data.store import bump_data_version, transaction
 from data.tracing_source import TracingSource
-from rules.tracing import cluster_rule
+from rules.tracing import cluster_rule, risk_rule, watch_rule
 from tracing.clusters import cluster_cases
 from tracing.index import EPOCH_S, TraceIndex, build_index
-from tracing.results import contact_table, point_table, trace_table
+from tracing.results import contact_table, point_table, trace_table, watch_table
+from tracing.risk import stored_risk_ranks
 from tracing.tracer import rows_by_rule, trace_rows
+from tracing.watch import watch_links
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ _FORGET_RETRACED = (
     "tracing/forget_traces",
     "tracing/forget_trace_contacts",
     "tracing/forget_trace_points",
+    "tracing/forget_trace_watch",
     "tracing/forget_exposures",
 )
 
@@ -113,6 +116,10 @@ class TracingService:
             with transaction(con):
                 summary["clusters_rebuilt"] = rebuild_clusters(con, index.last_load)
                 summary["data_version"] = bump_data_version(con)
+        if risk_ranks_need_rebuild(con):
+            with transaction(con):
+                summary["f1_reranked"] = rerank_contacts(con)
+                summary["data_version"] = bump_data_version(con)
         return summary
 
 
@@ -135,7 +142,8 @@ def trace_new_cases(
 
     `index` must already hold the load's events (as `TracingService.index_for(con, load_id)` gives it); without
     one, the process's SERVICE is refreshed from `con`. Writes traces, trace_contacts, trace_points, exposures
-    (F1), quarantine (F1, from the case's confirmation for the rule's days) and the clusters, all with `load_id`.
+    (F1), quarantine (F1, from the case's confirmation for the rule's days), the watch lists (trace_watch, no
+    quarantine) and the clusters, all with `load_id`.
     """
     started = time.perf_counter()
     stored_ts = stored_ts or dt.datetime.now(dt.UTC)
@@ -156,40 +164,90 @@ def trace_new_cases(
     if (rows < 0).any():
         log.warning("tracing: %d cases not in the index (unknown people?) left untraced", int((rows < 0).sum()))
         rows = rows[rows >= 0]
-    traces, contacts, points = [], [], []
+    traces, contacts, points, watches = [], [], [], []
     for rule, rule_rows in rows_by_rule(index, rows):
         batch = trace_rows(index, rule_rows, rule)
         traces.append(trace_table(batch))
         contacts.append(contact_table(batch, batch.f1, 1))
         contacts.append(contact_table(batch, batch.f2, 2))
         points.append(point_table(batch))
+        case_person = index.cases.person[batch.rows]
+        watch = watch_links(index, rule, watch_rule(), risk_rule(), case_person, batch.window_start, batch.f1)
+        watches.append(watch_table(batch, watch))
     new_traces = pa.concat_tables(traces)
     new_contacts = pa.concat_tables(contacts)
     new_points = pa.concat_tables(points)
+    new_watch = pa.concat_tables(watches)
     params = {"load_id": load_id, "base": EPOCH_S}
     con.register("new_traces", new_traces)
     con.register("new_contacts", new_contacts)
     con.register("new_points", new_points)
+    con.register("new_watch", new_watch)
     try:
         con.execute(sql("tracing/store_contacts"), params)
         con.execute(sql("tracing/store_points"), params)
+        con.execute(sql("tracing/store_watch"), params)
         con.execute(sql("tracing/store_exposures"), {"load_id": load_id})
         con.execute(sql("tracing/store_quarantine"), {"load_id": load_id})
         con.execute(
             sql("tracing/store_traces"), {**params, "stored_ts": stored_ts, "ready_ts": dt.datetime.now(dt.UTC)}
         )
         summary["clusters_touched"] = _update_clusters(con, load_id, new_traces)
+        _record_risk_rule_if_all_ranked(con)
     finally:
-        for view in ("new_traces", "new_contacts", "new_points"):
+        for view in ("new_traces", "new_contacts", "new_points", "new_watch"):
             con.unregister(view)
     summary.update(
         f1=int(pc.sum(new_traces.column("f1_count")).as_py() or 0),
         f2=int(pc.sum(new_traces.column("f2_count")).as_py() or 0),
         points=new_points.num_rows,
+        watch=new_watch.num_rows,
         seconds=round(time.perf_counter() - started, 3),
     )
     log.info("tracing: load %d traced %s", load_id, summary)
     return summary
+
+
+def risk_ranks_need_rebuild(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when a stored F1 has no rank (a store traced before the risk order) or the F1 lists were ranked under
+    another risk order than the one in force."""
+    recorded = con.execute(sql("tracing/risk_rule_recorded")).fetchall()[0][0]
+    return (recorded is not None and recorded != risk_rule().name) or _unranked(con)
+
+
+def _unranked(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute(sql("tracing/unranked_f1")).fetchall()[0][0])
+
+
+def _record_risk_rule_if_all_ranked(con: duckdb.DuckDBPyConnection) -> None:
+    """After a load's traces, ranked under the order in force: records it when no order is recorded yet and every
+    stored F1 is ranked (a new store). Otherwise older lists still need `rerank_contacts`, which records it."""
+    if con.execute(sql("tracing/risk_rule_recorded")).fetchall()[0][0] is None and not _unranked(con):
+        con.execute(sql("tracing/record_risk_rule"), {"name": risk_rule().name})
+
+
+def rerank_contacts(con: duckdb.DuckDBPyConnection) -> int:
+    """Ranks every stored F1 list and watch list again under the risk order in force (after the rule changed, or in a
+    store traced before there was one); inside the caller's transaction. Returns how many F1 rows it ranked."""
+    f1 = _rerank(con, "tracing/f1_to_rank", "tracing/store_risk_ranks")
+    _rerank(con, "tracing/watch_to_rank", "tracing/store_watch_ranks")
+    con.execute(sql("tracing/record_risk_rule"), {"name": risk_rule().name})
+    log.info("tracing: %d F1 ranked under %s", f1, risk_rule().name)
+    return f1
+
+
+def _rerank(con: duckdb.DuckDBPyConnection, read: str, write: str) -> int:
+    stored = con.sql(sql(read)).to_arrow_table()
+    ranks = stored_risk_ranks(stored, risk_rule())
+    new_ranks = pa.table(
+        {"case_id": stored.column("case_id"), "person_id": stored.column("person_id"), "risk_rank": ranks}
+    )
+    con.register("new_ranks", new_ranks)
+    try:
+        con.execute(sql(write))
+    finally:
+        con.unregister("new_ranks")
+    return stored.num_rows
 
 
 def clusters_need_rebuild(con: duckdb.DuckDBPyConnection) -> bool:

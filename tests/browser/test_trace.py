@@ -80,8 +80,9 @@ def test_a_trace_shows_graph_timeline_and_lists_and_expands_in_place(
     xlsx_download.value.save_as(xlsx_path)
     book = load_workbook(xlsx_path)
     assert book.sheetnames == ["Danh sách F1", "Danh sách F2"]
-    names = [row[1] for row in book["Danh sách F1"].iter_rows(min_row=3, values_only=True)]
-    assert names == ["Trần Thị Bình", "Nguyễn Minh Châu", "Lê Thị Dung", "Huỳnh Thị Hoa"]
+    f1_rows = list(book["Danh sách F1"].iter_rows(min_row=3, values_only=True))
+    assert [row[0] for row in f1_rows] == [1, 2, 3, 4]  # the call order leads the F1 sheet
+    assert [row[2] for row in f1_rows] == ["Trần Thị Bình", "Nguyễn Minh Châu", "Lê Thị Dung", "Huỳnh Thị Hoa"]
     assert [row[1] for row in book["Danh sách F2"].iter_rows(min_row=3, values_only=True)] == ["Phạm Văn Em"]
     assert console_errors == []
 

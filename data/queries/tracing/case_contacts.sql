@@ -1,6 +1,7 @@
 -- The F1 and F2 living inside the viewer's jurisdiction of one case whose trace the viewer may open: one row per person.
 -- Contacts living elsewhere are handed over (tracing/case_handovers.sql counts them); an F2 found through an F1 living
 -- elsewhere names that F1's province, not the F1 (through NULL). $degree NULL for both; $through NULL for every F2.
+-- F1 come in their call order (risk_rank, rules/tracing.toml [risk]); F2 by the F1 they came through, then kind and time.
 SELECT
     k.person_id, k.degree, k.via,
     CASE WHEN k.through IS NULL OR in_scope(ta.province_code, ta.district_code, $scope_level, $scope_codes) THEN k.through END AS through,
@@ -9,7 +10,7 @@ SELECT
     strftime(timezone('Asia/Ho_Chi_Minh', k.exposure_ts), '%Y-%m-%dT%H:%M') AS exposure_ts,
     k.overlap_s, k.duration_s, k.distance_m, k.ward_code, a.name AS ward_name, d.name AS district_name,
     p.full_name, p.phone,
-    c.person_id IS NOT NULL AS is_case
+    c.person_id IS NOT NULL AS is_case, k.risk_rank
 FROM trace_contacts AS k
 JOIN people AS p ON p.person_id = k.person_id
 JOIN areas AS a ON a.code = k.ward_code
@@ -23,4 +24,4 @@ WHERE k.case_id = $case_id
     AND in_scope(a.province_code, a.district_code, $scope_level, $scope_codes)
     AND ($degree IS NULL OR k.degree = $degree)
     AND ($through IS NULL OR (k.through = $through AND in_scope(ta.province_code, ta.district_code, $scope_level, $scope_codes)))
-ORDER BY k.degree, k.through NULLS FIRST, CASE k.via WHEN 'household' THEN 0 WHEN 'proximity' THEN 1 ELSE 2 END, k.exposure_ts, k.person_id
+ORDER BY k.degree, k.through NULLS FIRST, k.risk_rank NULLS LAST, CASE k.via WHEN 'household' THEN 0 WHEN 'proximity' THEN 1 ELSE 2 END, k.exposure_ts, k.person_id
