@@ -353,7 +353,8 @@ def main() -> None:
         print(f"  {line}")
     print(f"  (evaluated in {time.perf_counter() - t:.1f} s)")
     print(f"\n== {args.preset}: clusters against the scenario's transmission chains ==")
-    for line in cluster_quality(source.cluster_truth()).lines():
+    clusters = cluster_quality(source.cluster_truth(), source.confirmed_pairs(), source.revealable_infections())
+    for line in clusters.lines():
         print(f"  {line}")
     store.close()
 

@@ -25,7 +25,7 @@ from data.sql import sql
 from data.store import bump_data_version, transaction
 from data.tracing_source import TracingSource
 from rules.tracing import cluster_rule
-from tracing.clusters import cluster_cases
+from tracing.clusters import Placed, place_cases
 from tracing.index import EPOCH_S, TraceIndex, build_index
 from tracing.results import contact_table, point_table, trace_table
 from tracing.tracer import rows_by_rule, trace_rows
@@ -44,9 +44,8 @@ _FORGET_RETRACED = (
 
 
 def cluster_rule_params() -> dict:
-    """The cluster rule in force as the parameters of tracing/links_among.sql and tracing/cluster_links.sql."""
-    rule = cluster_rule()
-    return {"incubation_days": rule.incubation_days, "point_gap_hours": rule.point_gap_hours}
+    """The cluster rule in force as the parameters of tracing/cluster_links.sql and tracing/source_links.sql."""
+    return {"incubation_days": cluster_rule().incubation_days}
 
 
 def _store_id(con: duckdb.DuckDBPyConnection) -> str:
@@ -212,27 +211,35 @@ def rebuild_clusters(con: duckdb.DuckDBPyConnection, load_id: int) -> int:
 
 
 def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int, new_traces: pa.Table) -> int:
-    """Reclusters the cases the new traces touch: the new (or retraced) cases, the cases they link to, and every
-    member of those cases' clusters, from the links among them all. So clusters merge when a link appears and
-    split when a retrace (an earlier confirmation, a shorter window) removes one. Returns how many clusters
-    there now are among those cases. `new_traces` (case_id) is also registered as the view of that name."""
+    """Places again the cases the new traces touch: the new (or retraced) cases, the cases linked with them either way,
+    and every member of those cases' clusters, each with its source and cluster (tracing/clusters.py); then, as long as
+    some, the cases that opened a cluster at a venue from a source whose cluster's focus changed. Clusters elsewhere
+    stay as they are, so a load costs in proportion to its cases and their clusters, not to the store. Returns how many
+    clusters there now are among those cases. `new_traces` (case_id) is also registered as the view of that name."""
     params = cluster_rule_params()
-    new_cases = new_traces.column("case_id").to_pylist()
     links = con.execute(sql("tracing/cluster_links"), params).fetchall()
-    touched = set(new_cases) | {a for a, _ in links} | {b for _, b in links}
-    con.register("touched_cases", pa.table({"case_id": pa.array(sorted(touched), pa.int64())}))
-    members = con.execute(sql("tracing/cluster_members")).fetchall()
-    con.unregister("touched_cases")
-    scope = sorted(touched | {case_id for _, case_id in members})
-    con.register("scope_cases", pa.table({"case_id": pa.array(scope, pa.int64())}))
-    try:
-        among = con.execute(sql("tracing/links_among"), params).fetchall()
-    finally:
-        con.unregister("scope_cases")
-    rewritten = cluster_cases(scope, ((a, b) for a, b, _via, _venue in among))
-    old_clusters = sorted({cluster_id for cluster_id, _ in members})
-    con.register("old_clusters", pa.table({"cluster_id": pa.array(old_clusters, pa.int64())}))
-    con.register("new_cluster_cases", rewritten)
+    touched = set(new_traces.column("case_id").to_pylist()) | {a for a, _ in links} | {b for _, b in links}
+    scope: set[int] = set()
+    old_clusters: set[int] = set()
+    while True:
+        members = _query_with(con, "tracing/cluster_members", "touched_cases", touched - scope)
+        old_clusters |= {cluster_id for cluster_id, _ in members}
+        scope |= touched | {case_id for _, case_id in members}
+        placed = _place(con, scope)
+        focus = {
+            row["case_id"]: (row["focus_kind"], row["focus_venue_id"])
+            for row in placed.select(["case_id", "focus_kind", "focus_venue_id"]).to_pylist()
+        }
+        reopened = {
+            case_id
+            for case_id, source_id, venue_id in _query_with(con, "tracing/cut_children", "scope_cases", scope)
+            if focus.get(source_id) == ("venue", venue_id)
+        }
+        if not reopened:
+            break
+        touched = reopened
+    con.register("old_clusters", pa.table({"cluster_id": pa.array(sorted(old_clusters), pa.int64())}))
+    con.register("new_cluster_cases", placed)
     try:
         con.execute(sql("tracing/forget_clusters"))
         con.execute(sql("tracing/forget_cluster_cases"))
@@ -243,4 +250,32 @@ def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int, new_traces: p
     finally:
         con.unregister("old_clusters")
         con.unregister("new_cluster_cases")
-    return len(set(rewritten.column("cluster_id").to_pylist()))
+    return len(set(placed.column("cluster_id").to_pylist()))
+
+
+def _query_with(con: duckdb.DuckDBPyConnection, query: str, view: str, case_ids: set[int]) -> list[tuple]:
+    """The rows of `query` with `case_ids` registered as the view `view` (case_id)."""
+    con.register(view, pa.table({"case_id": pa.array(sorted(case_ids), pa.int64())}))
+    try:
+        return con.execute(sql(query)).fetchall()
+    finally:
+        con.unregister(view)
+
+
+def _place(con: duckdb.DuckDBPyConnection, scope: set[int]) -> pa.Table:
+    """The cases of `scope` with their source and cluster under the rule in force (see tracing/clusters.py), sources
+    outside the scope staying in the clusters stored for them."""
+    con.register("scope_cases", pa.table({"case_id": pa.array(sorted(scope), pa.int64())}))
+    try:
+        cases = con.sql(sql("tracing/scope_case_times")).to_arrow_table()
+        links = con.sql(sql("tracing/source_links"), params=cluster_rule_params()).to_arrow_table()
+    finally:
+        con.unregister("scope_cases")
+    outside = set(links.column("source_id").to_pylist()) - scope
+    placed = {
+        case_id: Placed(cluster_id, focus_kind or "household", focus_venue_id)
+        for case_id, cluster_id, focus_kind, focus_venue_id in _query_with(
+            con, "tracing/placed_sources", "source_cases", outside
+        )
+    }
+    return place_cases(cases, links, placed, cluster_rule())
