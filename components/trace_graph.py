@@ -398,11 +398,18 @@ def elsewhere_text(cluster: dict, lang: str, most: int = 6) -> str:
     return " · ".join(named)
 
 
+def focus_text(cluster: dict, lang: str) -> str:
+    """A cluster's name, its focus: 'Chợ Bình Tây · Phường 2, Quận 6', or 'Hộ gia đình · Phường 2, Quận 6'."""
+    place = cluster["focus_name"] if cluster["focus_kind"] == "venue" else t("clusters.focus.household", lang)
+    return " · ".join(x for x in (place, cluster["focus_area"]) if x)
+
+
 def cluster_rows(clusters: list[dict], lang: str) -> list[dict]:
     """One row per cluster, as the viewer sees it: its own cases, the others counted by province."""
     return [
         {
             "cluster_id": c["cluster_ref"],
+            "focus": focus_text(c, lang),
             "size": c["own_size"],
             "new_7d": c["new_7d"],
             "provinces": c["provinces"] or "",
@@ -418,6 +425,7 @@ def cluster_rows(clusters: list[dict], lang: str) -> list[dict]:
 def cluster_columns(lang: str) -> list[dict]:
     return [
         {"field": "cluster_id", "headerName": t("clusters.col.cluster", lang), "maxWidth": 130},
+        {"field": "focus", "headerName": t("clusters.col.focus", lang), "minWidth": 240},
         number_column("size", lang, "clusters.col.size"),
         number_column("new_7d", lang, "clusters.col.new_7d"),
         {"field": "provinces", "headerName": t("clusters.col.provinces", lang), "minWidth": 160},

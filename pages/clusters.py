@@ -22,6 +22,7 @@ from components.trace_graph import (
     cluster_growth_figure,
     cluster_rows,
     elsewhere_text,
+    focus_text,
     recent_trace_columns,
     recent_trace_rows,
 )
@@ -68,7 +69,7 @@ def layout(cluster: UrlValue = None, **_query: UrlValue) -> html.Div:
                                             },
                                         ),
                                         # Above the boundaries, which arrive later and would cover them.
-                                        dl.Pane(_markers(found), name="clusters", style={"zIndex": 450}),
+                                        dl.Pane(_markers(found, lang), name="clusters", style={"zIndex": 450}),
                                     ],
                                     id=MAP,
                                     bounds=VIETNAM_BOUNDS,
@@ -115,7 +116,7 @@ def layout(cluster: UrlValue = None, **_query: UrlValue) -> html.Div:
     )
 
 
-def _markers(found: list[dict]) -> list:
+def _markers(found: list[dict], lang: str) -> list:
     return [
         dl.CircleMarker(
             id={"type": MARKER, "index": c["cluster_ref"]},
@@ -125,7 +126,7 @@ def _markers(found: list[dict]) -> list:
             fillColor=CASE_RED,
             fillOpacity=0.45,
             weight=2,
-            children=dl.Tooltip(f"{c['cluster_ref']} · {c['own_size']}"),
+            children=dl.Tooltip(f"{c['cluster_ref']} · {focus_text(c, lang)} · {c['own_size']}"),
         )
         for c in found[:MAP_LIMIT]
         if c["lat"] is not None
@@ -178,7 +179,8 @@ def show_cluster(cluster_id: Id | None, _version: Count):
             ),
             dmc.GridCol(
                 [
-                    dmc.Title(t("clusters.cases_title", lang, cluster=cluster_id), order=4, mb="xs"),
+                    dmc.Title(t("clusters.cases_title", lang, cluster=cluster_id), order=4),
+                    dmc.Text(focus_text(found, lang), c="dimmed", size="sm", mb="xs", className="clusters-focus"),
                     *_elsewhere_note(found, lang),
                     grid(CASES, cluster_case_columns(lang), rows, lang, file_name=f"pccovid-cluster-{cluster_id}.csv"),
                 ],

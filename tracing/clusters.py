@@ -21,13 +21,20 @@ class Placed:
     focus_venue_id: int | None
 
 
-def place_cases(cases: pa.Table, links: pa.Table, placed: dict[int, Placed], rule: ClusterRule) -> pa.Table:
+def place_cases(
+    cases: pa.Table,
+    links: pa.Table,
+    placed: dict[int, Placed],
+    rule: ClusterRule,
+    opened: dict[tuple[int, int], Placed] | None = None,
+) -> pa.Table:
     """Each of `cases` (case_id, window_start_s, confirmed_s) with its source and cluster.
 
     `links` (source_id, case_id, via, venue_id, exposure_s): the candidate source links into those cases, each from a
     case whose window opened earlier (so sources come first in window order) and confirmed within the rule's
     incubation after the exposure. A source among `cases` is placed first; any other must be in `placed` (a link from
-    a case placed nowhere is ignored).
+    a case placed nowhere is ignored). `opened`: the clusters already opened at a venue by a case outside `cases`, by
+    (its source, the venue): the cases one source infected at one venue are one focus.
 
     Returns case_id, cluster_id, source_id, via, venue_id (the chosen link; NULL without one) and the cluster's focus
     (focus_kind, focus_venue_id), one row per case in window order. A cluster's id is its first case's id."""
@@ -49,6 +56,7 @@ def place_cases(cases: pa.Table, links: pa.Table, placed: dict[int, Placed], rul
         candidates.setdefault(case_id, []).append((key, source_id, via, venue_id))
 
     now: dict[int, Placed] = {}
+    foci = dict(opened or {})
     out: dict[str, list] = {k: [] for k in ("case_id", "cluster_id", "source_id", "via", "venue_id")}
     for _start, _confirmed, case_id in order:
         chosen, source = None, None
@@ -60,7 +68,8 @@ def place_cases(cases: pa.Table, links: pa.Table, placed: dict[int, Placed], rul
         if source is None or chosen is None:
             here = Placed(case_id, HOUSEHOLD, None)
         elif chosen[2] == VENUE and (source.focus_kind, source.focus_venue_id) != (VENUE, chosen[3]):
-            here = Placed(case_id, VENUE, chosen[3])  # the chain reached a new venue: a new focus there
+            # The chain reached a new venue: a focus there, shared by everyone the source infected at that venue.
+            here = foci.setdefault((chosen[1], chosen[3]), Placed(case_id, VENUE, chosen[3]))
         else:
             here = source
         now[case_id] = here

@@ -213,7 +213,7 @@ def rebuild_clusters(con: duckdb.DuckDBPyConnection, load_id: int) -> int:
 def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int, new_traces: pa.Table) -> int:
     """Places again the cases the new traces touch: the new (or retraced) cases, the cases linked with them either way,
     and every member of those cases' clusters, each with its source and cluster (tracing/clusters.py); then, as long as
-    some, the cases that opened a cluster at a venue from a source whose cluster's focus changed. Clusters elsewhere
+    some, the cases infected at a venue by a case of the scope whose placement that may change. Clusters elsewhere
     stay as they are, so a load costs in proportion to its cases and their clusters, not to the store. Returns how many
     clusters there now are among those cases. `new_traces` (case_id) is also registered as the view of that name."""
     params = cluster_rule_params()
@@ -230,10 +230,18 @@ def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int, new_traces: p
             row["case_id"]: (row["focus_kind"], row["focus_venue_id"])
             for row in placed.select(["case_id", "focus_kind", "focus_venue_id"]).to_pylist()
         }
+        # A case outside the scope that opened a focus at a venue from a source inside it is placed again when that
+        # source's cluster now has this venue as focus, or when a case of the scope was infected by the same
+        # source at the same venue (one of them opens the focus, the other joins it).
+        opening = {
+            (row["source_id"], row["venue_id"])
+            for row in placed.select(["source_id", "via", "venue_id"]).to_pylist()
+            if row["via"] == "venue"
+        }
         reopened = {
             case_id
             for case_id, source_id, venue_id in _query_with(con, "tracing/cut_children", "scope_cases", scope)
-            if focus.get(source_id) == ("venue", venue_id)
+            if focus.get(source_id) == ("venue", venue_id) or (source_id, venue_id) in opening
         }
         if not reopened:
             break
@@ -271,11 +279,17 @@ def _place(con: duckdb.DuckDBPyConnection, scope: set[int]) -> pa.Table:
         links = con.sql(sql("tracing/source_links"), params=cluster_rule_params()).to_arrow_table()
     finally:
         con.unregister("scope_cases")
-    outside = set(links.column("source_id").to_pylist()) - scope
+    sources = set(links.column("source_id").to_pylist())
+    clusters: dict[int, Placed] = {}  # one per cluster, shared by its cases
     placed = {
-        case_id: Placed(cluster_id, focus_kind or "household", focus_venue_id)
+        case_id: clusters.setdefault(cluster_id, Placed(cluster_id, focus_kind or "household", focus_venue_id))
         for case_id, cluster_id, focus_kind, focus_venue_id in _query_with(
-            con, "tracing/placed_sources", "source_cases", outside
+            con, "tracing/placed_sources", "source_cases", sources - scope
         )
     }
-    return place_cases(cases, links, placed, cluster_rule())
+    opened = {
+        (source_id, venue_id): clusters.setdefault(cluster_id, Placed(cluster_id, "venue", venue_id))
+        for source_id, venue_id, cluster_id in _query_with(con, "tracing/opened_foci", "source_cases", sources)
+        if cluster_id not in scope
+    }
+    return place_cases(cases, links, placed, cluster_rule(), opened)
