@@ -443,6 +443,26 @@ def cluster_columns(lang: str) -> list[dict]:
     ]
 
 
+CLUSTER_FIELDS = ("cluster_id", "focus", "size", "new_7d", "provinces", "elsewhere", "first_day", "last_day")
+
+
+def clusters_workbook(clusters: list[dict], lang: str) -> bytes:
+    """The cluster list as the viewer sees it (each named by its focus) as an .xlsx workbook."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = t("clusters.title", lang)[:31]
+    sheet.append([t(f"clusters.col.{'cluster' if f == 'cluster_id' else f}", lang) for f in CLUSTER_FIELDS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in cluster_rows(clusters, lang):
+        sheet.append([row[f] for f in CLUSTER_FIELDS])
+    for column, width in zip("ABCDEFGH", (12, 48, 10, 12, 28, 28, 14, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def _whole_step(top: int) -> int:
     """A tick step in whole cases giving about five ticks."""
     return max(1, math.ceil(top / 5))

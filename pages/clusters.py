@@ -21,6 +21,7 @@ from components.trace_graph import (
     cluster_columns,
     cluster_growth_figure,
     cluster_rows,
+    clusters_workbook,
     elsewhere_text,
     focus_text,
     recent_trace_columns,
@@ -39,6 +40,9 @@ TABLE = "clusters-table"
 DETAIL = "clusters-detail"
 CASES = "clusters-cases"
 RECENT = "clusters-recent"
+LIST_CSV = "clusters-csv"
+LIST_XLSX = "clusters-xlsx"
+DOWNLOAD = "clusters-download"
 VIETNAM_BOUNDS = [[8.2, 102.1], [23.4, 109.5]]
 MAP_LIMIT = 500  # the busiest clusters on the map (the table lists them all)
 
@@ -89,15 +93,33 @@ def layout(cluster: UrlValue = None, **_query: UrlValue) -> html.Div:
                         span={"base": 12, "lg": 5},
                     ),
                     dmc.GridCol(
-                        grid(
-                            TABLE,
-                            cluster_columns(lang),
-                            cluster_rows(found, lang),
-                            lang,
-                            file_name="pccovid-clusters.csv",
-                        )
-                        if found
-                        else dmc.Alert(t("clusters.none", lang), color="gray"),
+                        [
+                            dmc.Group(
+                                [
+                                    dmc.Button(t("trace.export_csv", lang), id=LIST_CSV, variant="light", size="xs"),
+                                    dmc.Button(
+                                        t("trace.export_xlsx", lang),
+                                        id=LIST_XLSX,
+                                        variant="light",
+                                        size="xs",
+                                        color="green",
+                                    ),
+                                ],
+                                gap="xs",
+                                justify="flex-end",
+                                mb="xs",
+                            ),
+                            dcc.Download(id=DOWNLOAD),
+                            grid(
+                                TABLE,
+                                cluster_columns(lang),
+                                cluster_rows(found, lang),
+                                lang,
+                                file_name="pccovid-clusters.csv",
+                            )
+                            if found
+                            else dmc.Alert(t("clusters.none", lang), color="gray"),
+                        ],
                         span={"base": 12, "lg": 7},
                     ),
                 ]
@@ -188,6 +210,20 @@ def show_cluster(cluster_id: Id | None, _version: Count):
             ),
         ]
     )
+
+
+@dash.callback(Output(TABLE, "exportDataAsCsv"), Input(LIST_CSV, "n_clicks"), prevent_initial_call=True)
+@typed
+def export_clusters_csv(_clicks: Count | None) -> bool:
+    return True
+
+
+@dash.callback(Output(DOWNLOAD, "data"), Input(LIST_XLSX, "n_clicks"), prevent_initial_call=True)
+@typed
+def export_clusters_xlsx(_clicks: Count | None):
+    """The cluster list, each with its focus, as a workbook for the tracing teams."""
+    lang = current_language()
+    return dcc.send_bytes(clusters_workbook(clusters(current_viewer()), lang), "pccovid-clusters.xlsx")
 
 
 def _elsewhere_note(cluster: dict, lang: str) -> list:

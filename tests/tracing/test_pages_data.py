@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
+from components.trace_graph import clusters_workbook
 from data import tracing
 from data.loader import load_dataset
 from data.store import Store
@@ -128,6 +129,10 @@ def test_a_cluster_across_provinces_is_named_by_its_venue(traced_runtime: Store,
     assert (seen["cluster_ref"], seen["own_size"], seen["focus_area"]) == (9, 1, "Thành phố Hồ Chí Minh")
     assert seen["elsewhere"] == [{"province": "Thành phố Hồ Chí Minh", "cases": 1}]
     assert [c["case_id"] for c in tracing.cluster_cases(HANOI, 9)] == [9]
+    # The list's workbook names each cluster by its focus, as the table does.
+    sheet = load_workbook(io.BytesIO(clusters_workbook(tracing.clusters(HANOI), "vi"))).active
+    assert [c.value for c in sheet[1]][:3] == ["Chùm", "Ổ dịch", "Số ca"]
+    assert [c.value for c in sheet[2]][:3] == [9, "Quán cà phê Bến Nghé · Thành phố Hồ Chí Minh", 1]
 
 
 def test_recent_traces_newest_first_inside_the_jurisdiction(traced_runtime: Store) -> None:
