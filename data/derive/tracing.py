@@ -177,7 +177,9 @@ def trace_new_cases(
         con.execute(
             sql("tracing/store_traces"), {**params, "stored_ts": stored_ts, "ready_ts": dt.datetime.now(dt.UTC)}
         )
+        clustering = time.perf_counter()
         summary["clusters_touched"] = _update_clusters(con, load_id, new_traces)
+        summary["clusters_seconds"] = round(time.perf_counter() - clustering, 3)
     finally:
         for view in ("new_traces", "new_contacts", "new_points"):
             con.unregister(view)
@@ -217,6 +219,7 @@ def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int, new_traces: p
     stay as they are, so a load costs in proportion to its cases and their clusters, not to the store. Returns how many
     clusters there now are among those cases. `new_traces` (case_id) is also registered as the view of that name."""
     params = cluster_rule_params()
+    rounds = 0
     links = con.execute(sql("tracing/cluster_links"), params).fetchall()
     touched = set(new_traces.column("case_id").to_pylist()) | {a for a, _ in links} | {b for _, b in links}
     scope: set[int] = set()
@@ -243,6 +246,7 @@ def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int, new_traces: p
             for case_id, source_id, venue_id in _query_with(con, "tracing/cut_children", "scope_cases", scope)
             if focus.get(source_id) == ("venue", venue_id) or (source_id, venue_id) in opening
         }
+        rounds += 1
         if not reopened:
             break
         touched = reopened
@@ -258,6 +262,13 @@ def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int, new_traces: p
     finally:
         con.unregister("old_clusters")
         con.unregister("new_cluster_cases")
+    log.info(
+        "clusters: %d new cases placed %d cases (%d rounds) in %d clusters",
+        new_traces.num_rows,
+        len(scope),
+        rounds,
+        len(set(placed.column("cluster_id").to_pylist())),
+    )
     return len(set(placed.column("cluster_id").to_pylist()))
 
 
