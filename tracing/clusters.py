@@ -14,7 +14,7 @@ HOUSEHOLD, VENUE = "household", "venue"
 
 @dataclass(frozen=True)
 class Placed:
-    """A case already in a cluster (outside the cases being placed): its cluster and that cluster's focus."""
+    """Where a case is placed: its cluster and that cluster's focus (shared by every case of the cluster)."""
 
     cluster_id: int
     focus_kind: str  # "venue" or "household"
