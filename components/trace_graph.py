@@ -434,11 +434,18 @@ def elsewhere_text(cluster: dict, lang: str, most: int = 6) -> str:
     return " · ".join(named)
 
 
+def focus_text(cluster: dict, lang: str) -> str:
+    """A cluster's name, its focus: 'Chợ Bình Tây · Phường 2, Quận 6', or 'Hộ gia đình · Phường 2, Quận 6'."""
+    place = cluster["focus_name"] if cluster["focus_kind"] == "venue" else t("clusters.focus.household", lang)
+    return " · ".join(x for x in (place, cluster["focus_area"]) if x)
+
+
 def cluster_rows(clusters: list[dict], lang: str) -> list[dict]:
     """One row per cluster, as the viewer sees it: its own cases, the others counted by province."""
     return [
         {
             "cluster_id": c["cluster_ref"],
+            "focus": focus_text(c, lang),
             "size": c["own_size"],
             "new_7d": c["new_7d"],
             "provinces": c["provinces"] or "",
@@ -454,6 +461,7 @@ def cluster_rows(clusters: list[dict], lang: str) -> list[dict]:
 def cluster_columns(lang: str) -> list[dict]:
     return [
         {"field": "cluster_id", "headerName": t("clusters.col.cluster", lang), "maxWidth": 130},
+        {"field": "focus", "headerName": t("clusters.col.focus", lang), "minWidth": 240},
         number_column("size", lang, "clusters.col.size"),
         number_column("new_7d", lang, "clusters.col.new_7d"),
         {"field": "provinces", "headerName": t("clusters.col.provinces", lang), "minWidth": 160},
@@ -469,6 +477,26 @@ def cluster_columns(lang: str) -> list[dict]:
             "minWidth": 160,
         },
     ]
+
+
+CLUSTER_FIELDS = ("cluster_id", "focus", "size", "new_7d", "provinces", "elsewhere", "first_day", "last_day")
+
+
+def clusters_workbook(clusters: list[dict], lang: str) -> bytes:
+    """The cluster list as the viewer sees it (each named by its focus) as an .xlsx workbook."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = t("clusters.title", lang)[:31]
+    sheet.append([t(f"clusters.col.{'cluster' if f == 'cluster_id' else f}", lang) for f in CLUSTER_FIELDS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in cluster_rows(clusters, lang):
+        sheet.append([row[f] for f in CLUSTER_FIELDS])
+    for column, width in zip("ABCDEFGH", (12, 48, 10, 12, 28, 28, 14, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _whole_step(top: int) -> int:

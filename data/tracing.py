@@ -7,8 +7,6 @@ import datetime as dt
 
 from data import runtime
 from data.cache import cached
-from data.derive.tracing import cluster_rule_params
-from data.sql import sql
 from data.store import Store
 from data.viewer import Viewer
 
@@ -91,21 +89,16 @@ def cluster_cases(viewer: Viewer, cluster_ref: int) -> list[dict]:
 
 
 def cluster_links(viewer: Viewer, cluster_ref: int) -> list[dict]:
-    """The links between a cluster's cases (F1 links and shared points) as the viewer may see them: a case living
-    outside the jurisdiction appears as its province (`case_b` None, `province_b` its name), never by id."""
-    cur = _reader().cursor()
-    members = cur.sql(sql("tracing/cluster_members_of"), params={"cluster_ref": cluster_ref, **viewer.params})
-    members = members.to_arrow_table()
-    if not members.num_rows:
-        return []
-    where = {m["case_id"]: m for m in members.to_pylist()}
-    cur.register("scope_cases", members)
-    try:
-        links = cur.sql(sql("tracing/links_among"), params=cluster_rule_params()).to_arrow_table().to_pylist()
-    finally:
-        cur.unregister("scope_cases")
+    """How the cases of the cluster `cluster_ref` names joined it: each case's source link inside the cluster (case_a
+    the source, case_b the case; via household, proximity or venue), as the viewer may see them: a case living outside
+    the jurisdiction appears as its province (`case_b` None, `province_b` its name), never by id."""
+    members = _reader().query("tracing/cluster_members_of", cluster_ref=cluster_ref, **viewer.params).to_pylist()
+    where = {m["case_id"]: m for m in members}
+    links = sorted((m["source_id"], m["case_id"], m["via"], m["venue_id"]) for m in members if m["source_id"] in where)
     return [
-        _as_seen(link, where) for link in links if where[link["case_a"]]["inside"] or where[link["case_b"]]["inside"]
+        _as_seen({"case_a": a, "case_b": b, "via": via, "venue_id": venue_id}, where)
+        for a, b, via, venue_id in links
+        if where[a]["inside"] or where[b]["inside"]
     ]
 
 

@@ -69,8 +69,9 @@ CREATE TABLE IF NOT EXISTS trace_points (
     load_id        INTEGER NOT NULL
 );
 
--- Clusters of cases linked by F1 links or shared points; every traced case is in exactly one (alone: size 1).
--- cluster_id is the smallest case id of the cluster, so it changes only when clusters merge.
+-- Clusters (outbreak foci): every traced case is in exactly one (alone: size 1), the cluster of its source (the
+-- [cluster] rule of rules/tracing.toml). cluster_id is the cluster's first case id, so it stays as the cluster grows.
+-- The focus names the cluster: a venue (focus_venue_id) or the household of its first case (focus_venue_id NULL).
 CREATE TABLE IF NOT EXISTS clusters (
     cluster_id         BIGINT NOT NULL,
     size               INTEGER NOT NULL,
@@ -79,10 +80,24 @@ CREATE TABLE IF NOT EXISTS clusters (
     province_codes     VARCHAR[] NOT NULL,
     district_codes     VARCHAR[] NOT NULL,
     new_7d             INTEGER NOT NULL,
-    load_id            INTEGER NOT NULL
+    load_id            INTEGER NOT NULL,
+    focus_kind         VARCHAR,
+    focus_venue_id     BIGINT
 );
 
+-- One row per traced case: its cluster and the link it joined by (source_id, via, venue_id; NULL for a first case).
 CREATE TABLE IF NOT EXISTS cluster_cases (
     cluster_id BIGINT NOT NULL,
-    case_id    BIGINT NOT NULL
+    case_id    BIGINT NOT NULL,
+    source_id  BIGINT,
+    via        VARCHAR,
+    venue_id   BIGINT
 );
+
+-- Stores made before clusters had a focus and a source: the columns are added, and the changed cluster rule's name
+-- makes the server recluster every case at its next start.
+ALTER TABLE clusters ADD COLUMN IF NOT EXISTS focus_kind VARCHAR;
+ALTER TABLE clusters ADD COLUMN IF NOT EXISTS focus_venue_id BIGINT;
+ALTER TABLE cluster_cases ADD COLUMN IF NOT EXISTS source_id BIGINT;
+ALTER TABLE cluster_cases ADD COLUMN IF NOT EXISTS via VARCHAR;
+ALTER TABLE cluster_cases ADD COLUMN IF NOT EXISTS venue_id BIGINT;

@@ -62,3 +62,7 @@ class TracingSource:
     def cluster_truth(self) -> pa.Table:
         """Evaluation only: cluster_id, case_id, seed of every case in a cluster of two or more (see the query)."""
         return self._query("tracing/cluster_truth")
+
+    def confirmed_pairs(self) -> pa.Table:
+        """Evaluation only: infector, infectee of every true transmission between two confirmed cases."""
+        return self._query("tracing/confirmed_pairs")

@@ -21,7 +21,9 @@ from components.trace_graph import (
     cluster_columns,
     cluster_growth_figure,
     cluster_rows,
+    clusters_workbook,
     elsewhere_text,
+    focus_text,
     recent_trace_columns,
     recent_trace_rows,
 )
@@ -38,6 +40,9 @@ TABLE = "clusters-table"
 DETAIL = "clusters-detail"
 CASES = "clusters-cases"
 RECENT = "clusters-recent"
+LIST_CSV = "clusters-csv"
+LIST_XLSX = "clusters-xlsx"
+DOWNLOAD = "clusters-download"
 VIETNAM_BOUNDS = [[8.2, 102.1], [23.4, 109.5]]
 MAP_LIMIT = 500  # the busiest clusters on the map (the table lists them all)
 
@@ -68,7 +73,7 @@ def layout(cluster: UrlValue = None, **_query: UrlValue) -> html.Div:
                                             },
                                         ),
                                         # Above the boundaries, which arrive later and would cover them.
-                                        dl.Pane(_markers(found), name="clusters", style={"zIndex": 450}),
+                                        dl.Pane(_markers(found, lang), name="clusters", style={"zIndex": 450}),
                                     ],
                                     id=MAP,
                                     bounds=VIETNAM_BOUNDS,
@@ -88,15 +93,33 @@ def layout(cluster: UrlValue = None, **_query: UrlValue) -> html.Div:
                         span={"base": 12, "lg": 5},
                     ),
                     dmc.GridCol(
-                        grid(
-                            TABLE,
-                            cluster_columns(lang),
-                            cluster_rows(found, lang),
-                            lang,
-                            file_name="pccovid-clusters.csv",
-                        )
-                        if found
-                        else dmc.Alert(t("clusters.none", lang), color="gray"),
+                        [
+                            dmc.Group(
+                                [
+                                    dmc.Button(t("trace.export_csv", lang), id=LIST_CSV, variant="light", size="xs"),
+                                    dmc.Button(
+                                        t("trace.export_xlsx", lang),
+                                        id=LIST_XLSX,
+                                        variant="light",
+                                        size="xs",
+                                        color="green",
+                                    ),
+                                ],
+                                gap="xs",
+                                justify="flex-end",
+                                mb="xs",
+                            ),
+                            dcc.Download(id=DOWNLOAD),
+                            grid(
+                                TABLE,
+                                cluster_columns(lang),
+                                cluster_rows(found, lang),
+                                lang,
+                                file_name="pccovid-clusters.csv",
+                            )
+                            if found
+                            else dmc.Alert(t("clusters.none", lang), color="gray"),
+                        ],
                         span={"base": 12, "lg": 7},
                     ),
                 ]
@@ -115,7 +138,7 @@ def layout(cluster: UrlValue = None, **_query: UrlValue) -> html.Div:
     )
 
 
-def _markers(found: list[dict]) -> list:
+def _markers(found: list[dict], lang: str) -> list:
     return [
         dl.CircleMarker(
             id={"type": MARKER, "index": c["cluster_ref"]},
@@ -125,7 +148,7 @@ def _markers(found: list[dict]) -> list:
             fillColor=CASE_RED,
             fillOpacity=0.45,
             weight=2,
-            children=dl.Tooltip(f"{c['cluster_ref']} · {c['own_size']}"),
+            children=dl.Tooltip(f"{c['cluster_ref']} · {focus_text(c, lang)} · {c['own_size']}"),
         )
         for c in found[:MAP_LIMIT]
         if c["lat"] is not None
@@ -178,7 +201,8 @@ def show_cluster(cluster_id: Id | None, _version: Count):
             ),
             dmc.GridCol(
                 [
-                    dmc.Title(t("clusters.cases_title", lang, cluster=cluster_id), order=4, mb="xs"),
+                    dmc.Title(t("clusters.cases_title", lang, cluster=cluster_id), order=4),
+                    dmc.Text(focus_text(found, lang), c="dimmed", size="sm", mb="xs", className="clusters-focus"),
                     *_elsewhere_note(found, lang),
                     grid(CASES, cluster_case_columns(lang), rows, lang, file_name=f"pccovid-cluster-{cluster_id}.csv"),
                 ],
@@ -186,6 +210,20 @@ def show_cluster(cluster_id: Id | None, _version: Count):
             ),
         ]
     )
+
+
+@dash.callback(Output(TABLE, "exportDataAsCsv"), Input(LIST_CSV, "n_clicks"), prevent_initial_call=True)
+@typed
+def export_clusters_csv(_clicks: Count | None) -> bool:
+    return True
+
+
+@dash.callback(Output(DOWNLOAD, "data"), Input(LIST_XLSX, "n_clicks"), prevent_initial_call=True)
+@typed
+def export_clusters_xlsx(_clicks: Count | None):
+    """The cluster list, each with its focus, as a workbook for the tracing teams."""
+    lang = current_language()
+    return dcc.send_bytes(clusters_workbook(clusters(current_viewer()), lang), "pccovid-clusters.xlsx")
 
 
 def _elsewhere_note(cluster: dict, lang: str) -> list:

@@ -83,12 +83,16 @@ def tracing_rule_in_force(day: dt.date | None = None) -> TracingRule:
 
 @dataclass(frozen=True)
 class ClusterRule:
-    """Which links between two confirmed cases put them in one cluster (the [cluster] table of tracing.toml)."""
+    """How a case finds its source and its cluster (the [cluster] table of tracing.toml)."""
 
     name: str
     source: str
-    incubation_days: int  # an F1 link counts when the F1 was confirmed within this many days after the exposure
-    point_gap_hours: float  # a shared point counts when the two presences came within this many hours
+    incubation_days: int  # a link counts when the case was confirmed within this many days after the exposure
+    likely_exposure_days: float  # between equal links, the exposure nearest this long before the window opened
+    source_order: tuple[str, ...]  # link kinds (trace_contacts.via), strongest first; others are no source
+
+
+SOURCE_KINDS = ("household", "proximity", "venue")
 
 
 @functools.cache
@@ -98,10 +102,15 @@ def cluster_rule() -> ClusterRule:
         name=entry["name"],
         source=entry["source"],
         incubation_days=int(entry["incubation_days"]),
-        point_gap_hours=float(entry["point_gap_hours"]),
+        likely_exposure_days=float(entry["likely_exposure_days"]),
+        source_order=tuple(entry["source_order"]),
     )
-    if rule.incubation_days <= 0 or rule.point_gap_hours < 0:
-        raise ValueError(f"{_FILE.name} [cluster]: incubation_days must be > 0 and point_gap_hours >= 0")
+    unknown = set(rule.source_order) - set(SOURCE_KINDS)
+    if rule.incubation_days <= 0 or rule.likely_exposure_days < 0 or unknown or not rule.source_order:
+        raise ValueError(
+            f"{_FILE.name} [cluster]: incubation_days must be > 0, likely_exposure_days >= 0 and source_order a "
+            f"non-empty list of {', '.join(SOURCE_KINDS)}"
+        )
     return rule
 
 

@@ -154,6 +154,7 @@ def test_a_deployment_walks_every_trace_cluster_and_export_without_meeting_an_ou
         assert expanded > 0 or viewer.level == "district"
         # Clusters: the list, every cluster's detail, and forged references to other provinces' cases.
         outsiders.check(_plain(clusters_page.layout()), "/clusters")
+        outsiders.check_workbook(clusters_page.export_clusters_xlsx(1), "/clusters xlsx")
         refs = [c["cluster_ref"] for c in tracing.clusters(viewer)]
         assert refs
         for ref in refs:

@@ -171,18 +171,37 @@ class ClusterQuality:
     clustered: int  # cases in them
     largest: list[int]
     purity: float  # share of clustered cases whose chain is their cluster's most common one
+    pairs: int = 0  # true infector -> infectee transmissions, both confirmed
+    pairs_kept: int = 0  # of those, both in one cluster
+    revealable: int = 0  # of those pairs, the ones the data could reveal (tracing/revealable_infections.sql)
+    revealable_kept: int = 0
+
+    @property
+    def largest_share(self) -> float:
+        return self.largest[0] / self.clustered if self.largest and self.clustered else 0.0
 
     def lines(self) -> list[str]:
         sizes = ", ".join(f"{n:,}" for n in self.largest)
         return [
             f"clusters of 2+ cases: {self.clusters:,} holding {self.clustered:,} cases; largest {sizes}",
             f"purity against the true transmission chains: {self.purity:.1%}",
+            f"true infector -> infectee pairs (both confirmed) in one cluster: {_share(self.pairs_kept, self.pairs)} "
+            f"({self.pairs_kept:,} of {self.pairs:,}); of those the data could reveal: "
+            f"{_share(self.revealable_kept, self.revealable)} ({self.revealable_kept:,} of {self.revealable:,})",
+            f"largest cluster's share of clustered cases: {self.largest_share:.1%}",
         ]
 
 
-def cluster_quality(table: pa.Table) -> ClusterQuality:
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "n/a"
+
+
+def cluster_quality(
+    table: pa.Table, pairs: pa.Table | None = None, revealable: pa.Table | None = None
+) -> ClusterQuality:
     """The clusters (`table`: cluster_id, case_id, seed of every case in a cluster of two or more) against the true
-    chains."""
+    chains, and how many true transmissions between confirmed cases (`pairs`: infector, infectee) fall inside one
+    cluster, in all and among those the data could reveal (`revealable`: infector, infectee)."""
     members: dict[int, list] = {}
     for cluster_id, seed in zip(table.column("cluster_id").to_pylist(), table.column("seed").to_pylist(), strict=True):
         members.setdefault(cluster_id, []).append(seed)
@@ -191,6 +210,18 @@ def cluster_quality(table: pa.Table) -> ClusterQuality:
         known = [s for s in seeds if s is not None]
         pure += max((known.count(s) for s in set(known)), default=0)
     sizes = sorted((len(v) for v in members.values()), reverse=True)
-    return ClusterQuality(
+    quality = ClusterQuality(
         clusters=len(members), clustered=sum(sizes), largest=sizes[:5], purity=pure / max(sum(sizes), 1)
     )
+    if pairs is not None:
+        cluster_of = dict(zip(table.column("case_id").to_pylist(), table.column("cluster_id").to_pylist(), strict=True))
+        shown = set()
+        if revealable is not None:
+            shown = set(zip(*(revealable.column(c).to_pylist() for c in ("infector", "infectee")), strict=True))
+        for pair in zip(*(pairs.column(c).to_pylist() for c in ("infector", "infectee")), strict=True):
+            kept = pair[0] in cluster_of and cluster_of[pair[0]] == cluster_of.get(pair[1])
+            quality.pairs += 1
+            quality.pairs_kept += kept
+            quality.revealable += pair in shown
+            quality.revealable_kept += pair in shown and kept
+    return quality

@@ -25,7 +25,7 @@ from data.sql import sql
 from data.store import bump_data_version, transaction
 from data.tracing_source import TracingSource
 from rules.tracing import cluster_rule, risk_rule, watch_rule
-from tracing.clusters import cluster_cases
+from tracing.clusters import Placed, place_cases
 from tracing.index import EPOCH_S, TraceIndex, build_index
 from tracing.results import contact_table, point_table, trace_table, watch_table
 from tracing.risk import stored_risk_ranks
@@ -47,9 +47,8 @@ _FORGET_RETRACED = (
 
 
 def cluster_rule_params() -> dict:
-    """The cluster rule in force as the parameters of tracing/links_among.sql and tracing/cluster_links.sql."""
-    rule = cluster_rule()
-    return {"incubation_days": rule.incubation_days, "point_gap_hours": rule.point_gap_hours}
+    """The cluster rule in force as the parameters of tracing/cluster_links.sql and tracing/source_links.sql."""
+    return {"incubation_days": cluster_rule().incubation_days}
 
 
 def _store_id(con: duckdb.DuckDBPyConnection) -> str:
@@ -192,8 +191,10 @@ def trace_new_cases(
         con.execute(
             sql("tracing/store_traces"), {**params, "stored_ts": stored_ts, "ready_ts": dt.datetime.now(dt.UTC)}
         )
+        clustering = time.perf_counter()
         summary["clusters_touched"] = _update_clusters(con, load_id, new_traces)
         _record_risk_rule_if_all_ranked(con)
+        summary["clusters_seconds"] = round(time.perf_counter() - clustering, 3)
     finally:
         for view in ("new_traces", "new_contacts", "new_points", "new_watch"):
             con.unregister(view)
@@ -270,27 +271,45 @@ def rebuild_clusters(con: duckdb.DuckDBPyConnection, load_id: int) -> int:
 
 
 def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int, new_traces: pa.Table) -> int:
-    """Reclusters the cases the new traces touch: the new (or retraced) cases, the cases they link to, and every
-    member of those cases' clusters, from the links among them all. So clusters merge when a link appears and
-    split when a retrace (an earlier confirmation, a shorter window) removes one. Returns how many clusters
-    there now are among those cases. `new_traces` (case_id) is also registered as the view of that name."""
+    """Places again the cases the new traces touch: the new (or retraced) cases, the cases linked with them either way,
+    and every member of those cases' clusters, each with its source and cluster (tracing/clusters.py); then, as long as
+    some, the cases infected at a venue by a case of the scope whose placement that may change. Clusters elsewhere
+    stay as they are, so a load costs in proportion to its cases and their clusters, not to the store. Returns how many
+    clusters there now are among those cases. `new_traces` (case_id) is also registered as the view of that name."""
     params = cluster_rule_params()
-    new_cases = new_traces.column("case_id").to_pylist()
+    rounds = 0
     links = con.execute(sql("tracing/cluster_links"), params).fetchall()
-    touched = set(new_cases) | {a for a, _ in links} | {b for _, b in links}
-    con.register("touched_cases", pa.table({"case_id": pa.array(sorted(touched), pa.int64())}))
-    members = con.execute(sql("tracing/cluster_members")).fetchall()
-    con.unregister("touched_cases")
-    scope = sorted(touched | {case_id for _, case_id in members})
-    con.register("scope_cases", pa.table({"case_id": pa.array(scope, pa.int64())}))
-    try:
-        among = con.execute(sql("tracing/links_among"), params).fetchall()
-    finally:
-        con.unregister("scope_cases")
-    rewritten = cluster_cases(scope, ((a, b) for a, b, _via, _venue in among))
-    old_clusters = sorted({cluster_id for cluster_id, _ in members})
-    con.register("old_clusters", pa.table({"cluster_id": pa.array(old_clusters, pa.int64())}))
-    con.register("new_cluster_cases", rewritten)
+    touched = set(new_traces.column("case_id").to_pylist()) | {a for a, _ in links} | {b for _, b in links}
+    scope: set[int] = set()
+    old_clusters: set[int] = set()
+    while True:
+        members = _query_with(con, "tracing/cluster_members", "touched_cases", touched - scope)
+        old_clusters |= {cluster_id for cluster_id, _ in members}
+        scope |= touched | {case_id for _, case_id in members}
+        placed = _place(con, scope)
+        focus = {
+            row["case_id"]: (row["focus_kind"], row["focus_venue_id"])
+            for row in placed.select(["case_id", "focus_kind", "focus_venue_id"]).to_pylist()
+        }
+        # A case outside the scope that opened a focus at a venue from a source inside it is placed again when that
+        # source's cluster now has this venue as focus, or when a case of the scope was infected by the same
+        # source at the same venue (one of them opens the focus, the other joins it).
+        opening = {
+            (row["source_id"], row["venue_id"])
+            for row in placed.select(["source_id", "via", "venue_id"]).to_pylist()
+            if row["via"] == "venue"
+        }
+        reopened = {
+            case_id
+            for case_id, source_id, venue_id in _query_with(con, "tracing/cut_children", "scope_cases", scope)
+            if focus.get(source_id) == ("venue", venue_id) or (source_id, venue_id) in opening
+        }
+        rounds += 1
+        if not reopened:
+            break
+        touched = reopened
+    con.register("old_clusters", pa.table({"cluster_id": pa.array(sorted(old_clusters), pa.int64())}))
+    con.register("new_cluster_cases", placed)
     try:
         con.execute(sql("tracing/forget_clusters"))
         con.execute(sql("tracing/forget_cluster_cases"))
@@ -301,4 +320,45 @@ def _update_clusters(con: duckdb.DuckDBPyConnection, load_id: int, new_traces: p
     finally:
         con.unregister("old_clusters")
         con.unregister("new_cluster_cases")
-    return len(set(rewritten.column("cluster_id").to_pylist()))
+    log.info(
+        "clusters: %d new cases placed %d cases (%d rounds) in %d clusters",
+        new_traces.num_rows,
+        len(scope),
+        rounds,
+        len(set(placed.column("cluster_id").to_pylist())),
+    )
+    return len(set(placed.column("cluster_id").to_pylist()))
+
+
+def _query_with(con: duckdb.DuckDBPyConnection, query: str, view: str, case_ids: set[int]) -> list[tuple]:
+    """The rows of `query` with `case_ids` registered as the view `view` (case_id)."""
+    con.register(view, pa.table({"case_id": pa.array(sorted(case_ids), pa.int64())}))
+    try:
+        return con.execute(sql(query)).fetchall()
+    finally:
+        con.unregister(view)
+
+
+def _place(con: duckdb.DuckDBPyConnection, scope: set[int]) -> pa.Table:
+    """The cases of `scope` with their source and cluster under the rule in force (see tracing/clusters.py), sources
+    outside the scope staying in the clusters stored for them."""
+    con.register("scope_cases", pa.table({"case_id": pa.array(sorted(scope), pa.int64())}))
+    try:
+        cases = con.sql(sql("tracing/scope_case_times")).to_arrow_table()
+        links = con.sql(sql("tracing/source_links"), params=cluster_rule_params()).to_arrow_table()
+    finally:
+        con.unregister("scope_cases")
+    sources = set(links.column("source_id").to_pylist())
+    clusters: dict[int, Placed] = {}  # one per cluster, shared by its cases
+    placed = {
+        case_id: clusters.setdefault(cluster_id, Placed(cluster_id, focus_kind or "household", focus_venue_id))
+        for case_id, cluster_id, focus_kind, focus_venue_id in _query_with(
+            con, "tracing/placed_sources", "source_cases", sources - scope
+        )
+    }
+    opened = {
+        (source_id, venue_id): clusters.setdefault(cluster_id, Placed(cluster_id, "venue", venue_id))
+        for source_id, venue_id, cluster_id in _query_with(con, "tracing/opened_foci", "source_cases", sources)
+        if cluster_id not in scope
+    }
+    return place_cases(cases, links, placed, cluster_rule(), opened)

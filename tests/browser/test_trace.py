@@ -93,6 +93,10 @@ def test_clusters_map_and_table_open_a_cluster(traced_server: str, page: Page, c
     rows = page.locator("#clusters-table .ag-center-cols-container .ag-row")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Tỉnh Bắc Giang")
+    expect(rows.first.locator("[col-id=focus]")).to_have_text("Hộ gia đình · Phường Hoàng Văn Thụ, Thành phố Bắc Giang")
+    with page.expect_download() as xlsx_download:
+        page.locator("#clusters-xlsx").click()
+    assert xlsx_download.value.suggested_filename == "pccovid-clusters.xlsx"
     expect(page.locator("#clusters-map .leaflet-clusters-pane path")).to_have_count(1)  # one circle per cluster
     boundaries = page.locator("#clusters-map .leaflet-overlay-pane path")
     expect(boundaries).to_have_count(63)
@@ -105,6 +109,7 @@ def test_clusters_map_and_table_open_a_cluster(traced_server: str, page: Page, c
     expect(cases).to_have_count(2)
     expect(page.locator("#clusters-cases")).to_contain_text("Đỗ Thị Ngọc")
     expect(page.locator("#clusters-cases")).to_contain_text("Cùng hộ gia đình")
+    expect(page.locator(".clusters-focus")).to_have_text("Hộ gia đình · Phường Hoàng Văn Thụ, Thành phố Bắc Giang")
     expect(page.locator(".clusters-detail .js-plotly-plot .bars path").first).to_be_attached()
     screenshot(page, "clusters-11")
     page.locator("#clusters-cases").get_by_role("link", name="12").click()

@@ -103,29 +103,82 @@ def test_tracing_again_changes_nothing(traced: Store) -> None:
     assert rows(traced, "SELECT (SELECT count(*) FROM trace_contacts), (SELECT count(*) FROM quarantine)") == before
 
 
-def test_clusters_link_cases_through_f1_and_merge_as_cases_arrive(traced: Store, tmp_path: Path) -> None:
-    assert rows(traced, "SELECT cluster_id, case_id FROM cluster_cases ORDER BY 2") == [(1, 1), (11, 11), (11, 12)]
-    assert rows(traced, "SELECT cluster_id, size, province_codes FROM clusters ORDER BY 1") == [
-        (1, 1, ["79"]),
-        (11, 2, ["24"]),
+def test_a_household_member_joins_the_cluster_of_its_case(traced: Store, tmp_path: Path) -> None:
+    # Đỗ Thị Ngọc (12) lives with Bùi Văn Mạnh (11): his household is the focus; Nguyễn Văn An (1) is alone.
+    assert rows(traced, "SELECT cluster_id, case_id, source_id, via FROM cluster_cases ORDER BY 2") == [
+        (1, 1, None, None),
+        (11, 11, None, None),
+        (11, 12, 11, "household"),
     ]
-    # A later load: person 7 (F1 of case 1, through the café) tests positive, with a new check-in.
-    folder = tmp_path / "later"
-    folder.mkdir()
-    tests = [(3101, 7, seed.at(25, 8), seed.at(25, 20), "pcr", "positive")]
-    checkins = [(1101, 7, 2, seed.at(24, 9), "person_scan", "in")]
-    pq.write_table(seed.table("tests", tests), folder / "tests.parquet")
-    pq.write_table(seed.table("checkins", checkins), folder / "checkins.parquet")
-    load_dataset(traced, folder)
-    trace_loaded(traced)
-    assert rows(traced, "SELECT cluster_id, case_id FROM cluster_cases ORDER BY 2") == [
-        (1, 1),
-        (1, 7),
-        (11, 11),
-        (11, 12),
+    assert rows(traced, "SELECT cluster_id, size, province_codes, focus_kind FROM clusters ORDER BY 1") == [
+        (1, 1, ["79"], "household"),
+        (11, 2, ["24"], "household"),
     ]
-    assert rows(traced, "SELECT cluster_id, size, new_7d FROM clusters ORDER BY 1") == [(1, 2, 2), (11, 2, 2)]
+    # A later load: Trần Thị Bình (2), of case 1's household, tests positive: she joins case 1's cluster, whose id stays.
+    _later_load(traced, tmp_path / "later", [(3101, 2, seed.at(25, 8), seed.at(25, 20), "pcr", "positive")])
+    assert rows(traced, "SELECT cluster_id, case_id, source_id, via FROM cluster_cases WHERE case_id IN (1, 2)") == [
+        (1, 1, None, None),
+        (1, 2, 1, "household"),
+    ]
+    assert rows(traced, "SELECT cluster_id, size, new_7d, focus_kind FROM clusters ORDER BY 1") == [
+        (1, 2, 2, "household"),
+        (11, 2, 2, "household"),
+    ]
     assert SERVICE.index is not None and SERVICE.index.last_load == 2
+
+
+def test_a_close_contact_and_then_its_household_join_the_cluster(traced: Store, tmp_path: Path) -> None:
+    # Lê Thị Dung (4) met case 1 by Bluetooth on 20 July; then Phạm Văn Em (5), of her household, falls ill.
+    _later_load(traced, tmp_path / "dung", [(3101, 4, seed.at(24, 9), seed.at(24, 20), "pcr", "positive")])
+    _later_load(traced, tmp_path / "em", [(3102, 5, seed.at(27, 9), seed.at(27, 20), "pcr", "positive")])
+    assert rows(traced, "SELECT cluster_id, case_id, source_id, via FROM cluster_cases WHERE cluster_id = 1") == [
+        (1, 1, None, None),
+        (1, 4, 1, "proximity"),
+        (1, 5, 4, "household"),
+    ]
+
+
+def test_a_case_infected_at_a_venue_opens_a_focus_there_shared_by_that_source(traced: Store, tmp_path: Path) -> None:
+    # Huỳnh Thị Hoa (7) overlapped case 1 at the café (venue 2) on 21 July; so did Vũ Văn Khánh (8), of Hà Nội, who
+    # scanned in at 9:30: case 1's focus is his household, so the café becomes a focus of its own, holding both.
+    checkin = (1101, 8, 2, seed.at(21, 9, 30), "person_scan", "in")
+    _later_load(
+        traced,
+        tmp_path / "cafe",
+        [
+            (3101, 7, seed.at(25, 8), seed.at(25, 20), "pcr", "positive"),
+            (3102, 8, seed.at(26, 8), seed.at(26, 20), "pcr", "positive"),
+        ],
+        [checkin],
+    )
+    assert rows(
+        traced, "SELECT cluster_id, case_id, source_id, via, venue_id FROM cluster_cases WHERE case_id IN (1, 7, 8)"
+    ) == [
+        (1, 1, None, None, None),
+        (7, 7, 1, "venue", 2),
+        (7, 8, 1, "venue", 2),
+    ]
+    assert rows(
+        traced, "SELECT size, province_codes, focus_kind, focus_venue_id FROM clusters WHERE cluster_id = 7"
+    ) == [(2, ["01", "79"], "venue", 2)]
+
+
+def test_incremental_clusters_are_those_a_rebuild_gives(traced: Store, tmp_path: Path) -> None:
+    # Case 1's household, the café and a close contact arrive over three loads, the café's first case (7) last.
+    _later_load(traced, tmp_path / "a", [(3101, 2, seed.at(25, 8), seed.at(25, 20), "pcr", "positive")])
+    checkin = (1101, 8, 2, seed.at(21, 9, 30), "person_scan", "in")
+    _later_load(traced, tmp_path / "b", [(3102, 8, seed.at(26, 8), seed.at(26, 20), "pcr", "positive")], [checkin])
+    _later_load(traced, tmp_path / "c", [(3103, 7, seed.at(25, 8), seed.at(25, 20), "pcr", "positive")])
+    query = "SELECT cluster_id, case_id, source_id, via, venue_id FROM cluster_cases ORDER BY case_id"
+    stored = rows(traced, query)
+    assert (7, 7, 1, "venue", 2) in stored and (7, 8, 1, "venue", 2) in stored  # 7's window opened first
+
+    def rebuild(con):
+        with transaction(con):
+            return automatic.rebuild_clusters(con, 4)
+
+    traced.writer.run(rebuild)
+    assert rows(traced, query) == stored
 
 
 def _later_load(store: Store, folder: Path, tests: list[tuple], checkins: list[tuple] = ()) -> None:
@@ -147,36 +200,28 @@ def test_an_f1_confirmed_long_after_the_exposure_starts_its_own_cluster(traced: 
         traced, tmp_path / "august", [(3101, 7, seed.at(25, 8, month=8), seed.at(25, 20, month=8), "pcr", "positive")]
     )
     assert rows(traced, "SELECT count(*) FROM trace_contacts WHERE case_id = 1 AND person_id = 7")[0][0] == 1
-    assert cluster_of(traced, 7) == 7 and cluster_of(traced, 1) == 1
+    assert rows(traced, "SELECT cluster_id, source_id FROM cluster_cases WHERE case_id = 7") == [(7, None)]
 
 
-def test_a_shared_point_links_cases_present_within_two_hours(traced: Store, tmp_path: Path) -> None:
-    # Hoàng Đức Giang came to the café at 11:30 on 21 July, 90 minutes after case 1 left (not an F1: no overlap).
+def test_a_visit_after_the_case_left_is_no_source(traced: Store, tmp_path: Path) -> None:
+    # Hoàng Đức Giang came to the café at 11:30 on 21 July, 90 minutes after case 1 left: no F1, so no source.
     checkin = (1101, 6, 2, seed.at(21, 11, 30), "person_scan", "in")
     _later_load(traced, tmp_path / "near", [(3101, 6, seed.at(22, 8), seed.at(22, 20), "pcr", "positive")], [checkin])
     assert rows(traced, "SELECT count(*) FROM trace_contacts WHERE case_id = 1 AND person_id = 6")[0][0] == 0
-    assert cluster_of(traced, 6) == 1
-
-
-def test_visits_to_one_venue_days_apart_are_not_a_shared_point(traced: Store, tmp_path: Path) -> None:
-    # Hoàng Đức Giang at the same café on 23 July, two days after case 1; both infectious windows overlap.
-    checkin = (1101, 6, 2, seed.at(23, 9), "person_scan", "in")
-    _later_load(traced, tmp_path / "far", [(3101, 6, seed.at(24, 8), seed.at(24, 20), "pcr", "positive")], [checkin])
-    assert rows(traced, "SELECT venue_id FROM trace_points WHERE case_id = 6") == [(2,)]
     assert cluster_of(traced, 6) == 6
 
 
 def test_a_retrace_that_removes_the_only_link_splits_the_cluster(traced: Store, tmp_path: Path) -> None:
-    # Huỳnh Thị Hoa (F1 of case 1 at the café on 21 July) is confirmed on 25 July: one cluster.
-    _later_load(traced, tmp_path / "hoa", [(3101, 7, seed.at(25, 8), seed.at(25, 20), "pcr", "positive")])
-    assert cluster_of(traced, 7) == 1
-    # An earlier positive PCR of case 1 arrives: confirmed on 20 July, before the café, so Hoa is no F1 of his.
-    _later_load(traced, tmp_path / "earlier", [(3102, 1, seed.at(20, 9), seed.at(20, 21), "pcr", "positive")])
-    assert rows(traced, "SELECT count(*) FROM trace_contacts WHERE case_id = 1 AND person_id = 7")[0][0] == 0
-    assert cluster_of(traced, 1) == 1 and cluster_of(traced, 7) == 7
-    assert rows(traced, "SELECT cluster_id, size FROM clusters WHERE cluster_id IN (1, 7) ORDER BY 1") == [
+    # Trần Thị Bình (household of case 1) is confirmed on 25 July: one cluster.
+    _later_load(traced, tmp_path / "binh", [(3101, 2, seed.at(25, 8), seed.at(25, 20), "pcr", "positive")])
+    assert cluster_of(traced, 2) == 1
+    # An earlier positive PCR of case 1 arrives: confirmed on 2 July, so she was confirmed more than 14 days after
+    # the exposure (the start of his window): not infected by him.
+    _later_load(traced, tmp_path / "earlier", [(3102, 1, seed.at(2, 9), seed.at(2, 21), "pcr", "positive")])
+    assert cluster_of(traced, 1) == 1 and cluster_of(traced, 2) == 2
+    assert rows(traced, "SELECT cluster_id, size FROM clusters WHERE cluster_id IN (1, 2) ORDER BY 1") == [
         (1, 1),
-        (7, 1),
+        (2, 1),
     ]
 
 

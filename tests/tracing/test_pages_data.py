@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
+from components.trace_graph import clusters_workbook
 from data import tracing
 from data.loader import load_dataset
 from data.store import Store
@@ -95,16 +96,43 @@ def test_f2_through_one_f1(traced_runtime: Store) -> None:
 
 
 def test_clusters_touching_the_jurisdiction(traced_runtime: Store) -> None:
+    # Case 6 came to the café an hour after case 1 left: no F1, so no source and no cluster of two.
     found = tracing.clusters(NATIONAL)
-    # Case 6 came to the café an hour after case 1 left, both infectious: a shared point (not an F1: no overlap).
-    assert [(c["cluster_ref"], c["size"], c["own_size"]) for c in found] == [(1, 2, 2), (11, 2, 2)]
-    assert found[1]["days"] == ["2021-07-21", "2021-07-22"] and found[1]["daily_cases"] == [1, 1]
-    assert [c["cluster_ref"] for c in tracing.clusters(HCMC)] == [1]
-    assert tracing.cluster_links(NATIONAL, 1) == [
-        {"case_a": 1, "case_b": 6, "province_b": None, "via": "point", "venue_id": 2}
+    assert [(c["cluster_ref"], c["size"], c["own_size"]) for c in found] == [(11, 2, 2)]
+    assert (found[0]["focus_kind"], found[0]["focus_name"]) == ("household", None)
+    assert found[0]["focus_area"] == "Phường Hoàng Văn Thụ, Thành phố Bắc Giang"
+    assert found[0]["days"] == ["2021-07-21", "2021-07-22"] and found[0]["daily_cases"] == [1, 1]
+    assert tracing.clusters(HCMC) == []
+    assert tracing.cluster_links(NATIONAL, 11) == [
+        {"case_a": 11, "case_b": 12, "province_b": None, "via": "household", "venue_id": None}
     ]
     assert [c["case_id"] for c in tracing.cluster_cases(NATIONAL, 11)] == [11, 12]
     assert tracing.cluster_cases(HCMC, 11) == []
+
+
+def test_a_cluster_across_provinces_is_named_by_its_venue(traced_runtime: Store, tmp_path: Path) -> None:
+    # Huỳnh Thị Hoa (7, HCMC) and Vũ Văn Khánh's daughter Đặng Thị Lan (9, Hà Nội) were at the café with case 1.
+    folder = tmp_path / "cafe"
+    folder.mkdir()
+    tests = [(3301, 7, seed.at(25, 8), seed.at(25, 20), "pcr", "positive")]
+    tests.append((3302, 9, seed.at(26, 8), seed.at(26, 20), "pcr", "positive"))
+    pq.write_table(seed.table("tests", tests), folder / "tests.parquet")
+    checkins = [(1301, 9, 2, seed.at(21, 9, 30), "person_scan", "in")]
+    pq.write_table(seed.table("checkins", checkins), folder / "checkins.parquet")
+    load_dataset(traced_runtime, folder)
+    trace_loaded(traced_runtime)
+    cafe = next(c for c in tracing.clusters(NATIONAL) if c["cluster_ref"] == 7)
+    assert (cafe["size"], cafe["focus_kind"], cafe["focus_name"]) == (2, "venue", "Quán cà phê Bến Nghé")
+    assert cafe["focus_area"] == "Phường Bến Nghé, Quận 1"
+    # Hà Nội sees its own case and the venue by its province only, as it sees the case living there.
+    [seen] = [c for c in tracing.clusters(HANOI) if c["focus_kind"] == "venue"]
+    assert (seen["cluster_ref"], seen["own_size"], seen["focus_area"]) == (9, 1, "Thành phố Hồ Chí Minh")
+    assert seen["elsewhere"] == [{"province": "Thành phố Hồ Chí Minh", "cases": 1}]
+    assert [c["case_id"] for c in tracing.cluster_cases(HANOI, 9)] == [9]
+    # The list's workbook names each cluster by its focus, as the table does.
+    sheet = load_workbook(io.BytesIO(clusters_workbook(tracing.clusters(HANOI), "vi"))).active
+    assert [c.value for c in sheet[1]][:3] == ["Chùm", "Ổ dịch", "Số ca"]
+    assert [c.value for c in sheet[2]][:3] == [9, "Quán cà phê Bến Nghé · Thành phố Hồ Chí Minh", 1]
 
 
 def test_recent_traces_newest_first_inside_the_jurisdiction(traced_runtime: Store) -> None:

@@ -1,7 +1,5 @@
--- Links between the cases just traced (view new_traces) and any traced case: one row per pair (case_a, case_b).
--- An F1 link: a case named the other as F1, and the other was confirmed within $incubation_days after that
--- exposure (not already a case before it, nor months later). A shared point: both visited the same venue inside
--- their windows, with presences no more than $point_gap_hours apart (trace_points spans, clipped to the windows).
+-- The cases the just traced cases (view new_traces) are linked with, either way: one row per pair (case_a, case_b) of an
+-- F1 link between two traced cases, the F1 confirmed within $incubation_days after the exposure (a source link).
 SELECT k.case_id AS case_a, k.person_id AS case_b
 FROM trace_contacts AS k
 JOIN traces AS b ON b.case_id = k.person_id
@@ -9,10 +7,3 @@ WHERE k.degree = 1
     AND (k.case_id IN (SELECT case_id FROM new_traces) OR k.person_id IN (SELECT case_id FROM new_traces))
     AND b.confirmed_ts >= k.exposure_ts
     AND b.confirmed_ts <= k.exposure_ts + to_days(CAST($incubation_days AS INTEGER))
-UNION
-SELECT a.case_id, b.case_id
-FROM trace_points AS a
-JOIN trace_points AS b ON b.venue_id = a.venue_id AND b.case_id <> a.case_id
-WHERE a.case_id IN (SELECT case_id FROM new_traces)
-    AND a.first_ts <= b.last_ts + to_seconds(CAST($point_gap_hours * 3600 AS BIGINT))
-    AND b.first_ts <= a.last_ts + to_seconds(CAST($point_gap_hours * 3600 AS BIGINT))

@@ -1,9 +1,12 @@
 -- Clusters of at least $min_size cases with at least one case inside the viewer's jurisdiction, told from the viewer's
 -- side: one row per cluster with its own cases' count, growth, first and last day, centre and provinces, and the cases living
 -- elsewhere as counts per province (elsewhere). cluster_ref is the viewer's reference to the cluster: its smallest case
--- id inside the jurisdiction (the stored cluster id may be another province's case). size counts every case.
+-- id inside the jurisdiction (the stored cluster id may be another province's case). size counts every case. The focus
+-- names the cluster: its venue (focus_kind 'venue', focus_name, focus_area its ward and district) or the household
+-- of its first case (focus_kind 'household', focus_area that case's ward and district); outside the jurisdiction,
+-- focus_area is only the province, as for the cases living there.
 WITH touching AS (
-    SELECT k.cluster_id, k.size
+    SELECT k.cluster_id, k.size, k.focus_kind, k.focus_venue_id
     FROM clusters AS k
     WHERE k.size >= $min_size
         AND ($scope_level = 'national'
@@ -47,13 +50,35 @@ elsewhere AS (
         GROUP BY ALL
     )
     GROUP BY cluster_id
+),
+focus AS (
+    SELECT
+        t.cluster_id, coalesce(t.focus_kind, 'household') AS focus_kind, v.name AS focus_name,
+        CASE
+            WHEN v.venue_id IS NULL AND in_scope(ra.province_code, ra.district_code, $scope_level, $scope_codes)
+                THEN concat_ws(', ', ra.name, rd.name)
+            WHEN v.venue_id IS NULL THEN rp.name
+            WHEN in_scope(va.province_code, va.district_code, $scope_level, $scope_codes)
+                THEN concat_ws(', ', va.name, vd.name)
+            ELSE vp.name
+        END AS focus_area
+    FROM touching AS t
+    LEFT JOIN venues AS v ON v.venue_id = t.focus_venue_id
+    LEFT JOIN areas AS va ON va.code = v.ward_code
+    LEFT JOIN areas AS vd ON vd.code = va.district_code
+    LEFT JOIN areas AS vp ON vp.code = va.province_code
+    LEFT JOIN cases AS r ON r.person_id = t.cluster_id
+    LEFT JOIN areas AS ra ON ra.code = r.ward_code
+    LEFT JOIN areas AS rd ON rd.code = ra.district_code
+    LEFT JOIN areas AS rp ON rp.code = ra.province_code
 )
 SELECT
-    o.cluster_ref, t.size, o.own_size, o.new_7d,
+    o.cluster_ref, t.size, o.own_size, o.new_7d, f.focus_kind, f.focus_name, f.focus_area,
     strftime(o.first_day, '%Y-%m-%d') AS first_day, strftime(o.last_day, '%Y-%m-%d') AS last_day,
     o.lat, o.lon, o.provinces, d.days, d.daily_cases, coalesce(e.elsewhere, []) AS elsewhere
 FROM own AS o
 JOIN touching AS t USING (cluster_id)
 JOIN daily AS d USING (cluster_id)
+JOIN focus AS f USING (cluster_id)
 LEFT JOIN elsewhere AS e USING (cluster_id)
 ORDER BY o.new_7d DESC, o.own_size DESC, o.cluster_ref
