@@ -236,16 +236,64 @@ def _iso(seconds: np.ndarray) -> list[str]:
     return (day_text[which] + _times_of_day()[second]).tolist()
 
 
+_FEW_RUNS = 16  # a list with more runs of one kind (a batch's) is built row by row
+
+
 def _entries(links: Links, people_ids: np.ndarray, venue_ids: np.ndarray, *, through: bool) -> list[dict]:
     """Each link as its JSON object, in the links' order."""
+    if not len(links):
+        return []
+    cuts = np.flatnonzero(links.via[1:] != links.via[:-1]) + 1
+    if len(cuts) >= _FEW_RUNS:
+        return _entries_by_row(links, people_ids, venue_ids, through=through)
+    # One trace's links come by kind (household, proximity, venue): each run is built by a comprehension over only
+    # the columns its kind shows. Building the dicts is the cost that matters for long F2 lists.
+    out: list[dict] = []
+    for a, b in zip([0, *cuts.tolist()], [*cuts.tolist(), len(links)], strict=True):
+        part = links.take(np.arange(a, b))
+        person = people_ids[part.other].tolist()
+        source = people_ids[part.through].tolist() if through else None
+        kind = int(part.via[0])
+        if kind == VENUE:
+            venue, ts, overlap = venue_ids[part.venue].tolist(), _iso(part.ts), part.overlap.tolist()
+            if through:
+                out += [
+                    {"person_id": p, "via": "venue", "through": s, "venue_id": v, "ts": t, "overlap_s": o}
+                    for p, s, v, t, o in zip(person, source, venue, ts, overlap, strict=True)
+                ]
+            else:
+                out += [
+                    {"person_id": p, "via": "venue", "venue_id": v, "ts": t, "overlap_s": o}
+                    for p, v, t, o in zip(person, venue, ts, overlap, strict=True)
+                ]
+        elif kind == PROXIMITY:
+            ts, duration = _iso(part.ts), part.duration.tolist()
+            distance = np.round(part.distance.astype(np.float64), 2).tolist()
+            if through:
+                out += [
+                    {"person_id": p, "via": "proximity", "through": s, "ts": t, "duration_s": d, "distance_m": m}
+                    for p, s, t, d, m in zip(person, source, ts, duration, distance, strict=True)
+                ]
+            else:
+                out += [
+                    {"person_id": p, "via": "proximity", "ts": t, "duration_s": d, "distance_m": m}
+                    for p, t, d, m in zip(person, ts, duration, distance, strict=True)
+                ]
+        elif through:
+            out += [{"person_id": p, "via": "household", "through": s} for p, s in zip(person, source, strict=True)]
+        else:
+            out += [{"person_id": p, "via": "household"} for p in person]
+    return out
+
+
+def _entries_by_row(links: Links, people_ids: np.ndarray, venue_ids: np.ndarray, *, through: bool) -> list[dict]:
+    """The same as `_entries`, one comprehension over all the columns: for lists of many short runs."""
     person = people_ids[links.other].tolist()
     via = links.via.tolist()
     ts = _iso(links.ts)
     venue = venue_ids[np.maximum(links.venue, 0)].tolist()
     overlap, duration = links.overlap.tolist(), links.duration.tolist()
     distance = np.round(links.distance.astype(np.float64), 2).tolist()
-    # One literal per shape in one comprehension over the columns: building the dicts is the cost that matters for
-    # long F2 lists.
     if through:
         source = people_ids[links.through].tolist()
         return [
