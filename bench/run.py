@@ -13,11 +13,15 @@ BENCHMARKS = [
     ("load throughput and peak memory (issue 2)", ["bench_load.py", "--preset", "all"]),
     ("dashboard: overview callbacks, map changes, page loads (issue 4)", ["bench_dashboard.py", "--preset", "all"]),
     ("tracing at the demo preset: ours against PostgreSQL 15 (issue 5)", ["bench_trace.py", "--preset", "demo"]),
-    ("tracing at the bench preset: ours against PostgreSQL 15 (issue 5)", ["bench_trace.py", "--preset", "bench"]),
     (
         "tracing on a community epidemic: ours against PostgreSQL 15 (issue 14)",
         ["bench_trace.py", "--preset", "community"],
     ),
+    (
+        "tracing on a community epidemic of a million people: ours against PostgreSQL 15 (issue 14)",
+        ["bench_trace.py", "--preset", "community-bench"],
+    ),
+    ("tracing at the bench preset: ours against PostgreSQL 15 (issue 5)", ["bench_trace.py", "--preset", "bench"]),
     ("the write path stage by stage, demo (issue 11)", ["bench_pipeline.py", "--preset", "demo"]),
     ("the write path stage by stage, community epidemic (issue 11)", ["bench_pipeline.py", "--preset", "community"]),
     (

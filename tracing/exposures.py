@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from rules.tracing import TracingRule
-from tracing.index import BIAS, TraceIndex, expand_ranges
+from tracing.index import BIAS, TraceIndex, expand_ranges, lower_bound
 from tracing.links import HOUSEHOLD, PROXIMITY, VENUE, Links, Points, ordered_for_output, strongest
 
 
@@ -65,14 +65,14 @@ def _venue_links(index: TraceIndex, rule: TracingRule, group, person, start, end
     """Co-presences at venues of each source (person, [start, end)), but those to `excluded` pairs; and the
     sources' points."""
     arrays = index.rule_arrays(rule)
+    longest_stay = max(rule.dwell_s.values())
     parts: list[Links] = []
     visits = []  # (group, venue, from, to) of the sources' own presences
     for segment in index.checkins:
-        lo, hi = segment.person_offsets[person], segment.person_offsets[person + 1]
-        positions, source = expand_ranges(lo, hi)
-        if not len(positions):
+        # Only the presences that may reach each source's span are read: an F1's span is a few days of months.
+        rows, source = segment.presences_during(person, start, end, longest_stay)
+        if not len(rows):
             continue
-        rows = segment.by_person[positions]
         key = segment.venue_key[rows]
         venue = (key >> 32).astype(np.int32)
         arrival = (key & 0xFFFFFFFF) - BIAS
@@ -99,6 +99,12 @@ def _venue_links(index: TraceIndex, rule: TracingRule, group, person, start, end
             candidates, presence = expand_ranges(lo2, hi2)
             if not len(candidates):
                 continue
+            who = others.person[candidates]
+            if excluded is not None:
+                # First, before any overlap is worked out: most of the F2 pass's candidates are an F1 of the case (the
+                # F1s of one case were together at its places).
+                outside = excluded.outside(source_group[presence], who)
+                candidates, presence, who = candidates[outside], presence[outside], who[outside]
             their_arrival = others.venue_key[candidates]
             their_arrival &= 0xFFFFFFFF
             their_arrival -= BIAS
@@ -106,12 +112,8 @@ def _venue_links(index: TraceIndex, rule: TracingRule, group, person, start, end
             np.minimum(overlap, seen_to[presence], out=overlap)
             began = np.maximum(their_arrival, seen_from[presence], out=their_arrival)
             overlap -= began
-            who = others.person[candidates]
             keep = overlap >= least_overlap
             keep &= who != source_person[presence]
-            if excluded is not None:
-                # Here, before the columns are copied out: most of the F2 pass's candidates are an F1 of the case.
-                keep[keep] = excluded.outside(source_group[presence[keep]], who[keep])
             at = presence[keep]
             parts.append(
                 _links(
@@ -154,36 +156,23 @@ def _points(visits, parts: list[Links]) -> Points:
     return Points(group[by_time], venue[by_time], first[by_time], last[by_time], exposed[by_time])
 
 
-WINDOWED_SOURCES = 4096  # up to this many sources, each one's encounters are cut to its window first
-_LONG_SLICE = 16  # shorter slices are not worth two searchsorted calls
-
-
 def _encounters_in_windows(segment, lo: np.ndarray, hi: np.ndarray, start: np.ndarray, end: np.ndarray):
     """Each source's encounter range narrowed to those that may reach its window: a heavy app user has thousands
     of encounters over the months, tens in a window. Only drops encounters the window test would reject."""
-    lo, hi = lo.copy(), hi.copy()
     reach = max(segment.longest, 1)
-    long_ones = np.flatnonzero(hi - lo > _LONG_SLICE)
-    for i, a, b, s, e in zip(
-        long_ones.tolist(),
-        lo[long_ones].tolist(),
-        hi[long_ones].tolist(),
-        start[long_ones].tolist(),
-        end[long_ones].tolist(),
-        strict=True,
-    ):
-        starts = segment.start[a:b]
-        hi[i] = a + int(np.searchsorted(starts, e))
-        lo[i] = min(a + int(np.searchsorted(starts, s - reach, side="right")), hi[i])
+
+    def began(positions: np.ndarray) -> np.ndarray:
+        return segment.start[positions]
+
+    hi = lower_bound(began, lo, hi, end)
+    lo = lower_bound(began, lo, hi, np.asarray(start, np.int64) - reach + 1)
     return lo, hi
 
 
 def _proximity_links(index: TraceIndex, rule: TracingRule, group, person, start, end, excluded=None) -> list[Links]:
     parts = []
     for segment in index.contacts:
-        lo, hi = segment.offsets[person], segment.offsets[person + 1]
-        if len(person) <= WINDOWED_SOURCES:
-            lo, hi = _encounters_in_windows(segment, lo, hi, start, end)
+        lo, hi = _encounters_in_windows(segment, segment.offsets[person], segment.offsets[person + 1], start, end)
         positions, source = expand_ranges(lo, hi)
         if not len(positions):
             continue

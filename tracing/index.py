@@ -103,6 +103,37 @@ def expand_ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return positions, which
 
 
+def lower_bound(value_at, lo: np.ndarray, hi: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """For each range [lo_i, hi_i) of positions whose values (`value_at(positions)`) ascend, the first position whose
+    value is at least target_i (hi_i if none): a binary search in every range at once, one NumPy step per halving."""
+    lo = np.array(lo, np.int64)
+    hi = np.array(hi, np.int64)
+    target = np.broadcast_to(np.asarray(target, np.int64), lo.shape)
+    open_ = np.flatnonzero(lo < hi)
+    while len(open_):
+        low, high = lo[open_], hi[open_]
+        mid = (low + high) >> 1
+        below = value_at(mid) < target[open_]
+        lo[open_] = np.where(below, mid + 1, low)
+        hi[open_] = np.where(below, high, mid)
+        open_ = open_[lo[open_] < hi[open_]]
+    return lo
+
+
+def sorted_within(values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Non-negative integer `values` sorted within each run of equal `group` (ascending, as `expand_ranges` gives)."""
+    if len(values) < 2:
+        return values
+    bits = max(1, int(values.max()).bit_length())
+    if bits + max(1, int(group[-1]).bit_length()) > 63:
+        return values[np.lexsort((values, group))]
+    packed = group.astype(np.int64) << bits
+    packed |= values
+    packed.sort()
+    packed &= (1 << bits) - 1
+    return packed.astype(values.dtype, copy=False)
+
+
 def stable_order(keys: np.ndarray) -> np.ndarray:
     """The permutation that sorts integer keys, equal keys kept in input order.
 
@@ -174,7 +205,7 @@ class CheckinSegment:
     venue_key: np.ndarray  # int64, sorted: venue << 32 | arrival + BIAS
     exit_end: np.ndarray  # int32: the matching exit scan, or NO_EXIT
     person: np.ndarray  # int32
-    by_person: np.ndarray  # int32: rows grouped by person, each person's rows by (venue, arrival)
+    by_person: np.ndarray  # int32: rows grouped by person, each person's rows by arrival (ties by row)
     person_offsets: np.ndarray  # int64, n_people + 1
     unmatched_exits: tuple = ((), (), ())  # exit scans of this build with no arrival in it (person, venue, ts)
 
@@ -202,6 +233,12 @@ class CheckinSegment:
         renumber = np.cumsum(arrivals, dtype=np.int64) - 1
         by_person = renumber[by_person[arrivals[by_person]]].astype(np.int32)
         person, venue, ts, exit_end = person[arrivals], venue[arrivals], ts[arrivals], exit_end[arrivals]
+        # Each person's presences by arrival, so that a time span is a binary search (`presences_during`): the
+        # rows are already grouped by person, and a stable sort of that nearly sorted key is fast.
+        by_time = person[by_person].astype(np.int64) << 32
+        by_time |= ts[by_person].astype(np.int64) + BIAS
+        by_person = by_person[np.argsort(by_time, kind="stable")]
+        del by_time
         venue_key = venue.astype(np.int64) << 32
         venue_key |= ts.astype(np.int64) + BIAS
         segment = cls(
@@ -218,13 +255,33 @@ class CheckinSegment:
         """Ends presences of this segment at exit scans that arrived later (another load); returns how many."""
         closed = 0
         for p, v, t in zip(person.tolist(), venue.tolist(), ts.tolist(), strict=True):
-            rows = self.by_person[self.person_offsets[p] : self.person_offsets[p + 1]]
+            rows = np.sort(self.by_person[self.person_offsets[p] : self.person_offsets[p + 1]])
             keys = self.venue_key[rows]  # this person's presences, by (venue, arrival)
             at = int(np.searchsorted(keys, (v << 32) | (t + BIAS), side="right")) - 1
             if at >= 0 and keys[at] >> 32 == v and self.exit_end[rows[at]] == NO_EXIT:
                 self.exit_end[rows[at]] = t
                 closed += 1
         return closed
+
+    def arrival_at(self, positions: np.ndarray) -> np.ndarray:
+        """The arrival (int64 seconds) of the presences at these positions of `by_person`."""
+        arrival = self.venue_key[self.by_person[positions]]
+        arrival &= 0xFFFFFFFF
+        arrival -= BIAS
+        return arrival
+
+    def presences_during(
+        self, person: np.ndarray, start: np.ndarray, end: np.ndarray, longest_stay: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of each source's presences that may overlap its span [start, end) (those that arrived before its
+        end and at most `longest_stay` seconds before its start), and for each row its source; by source, each
+        source's rows ascending, i.e. in (venue, arrival) order, the order a person's presences had before they were
+        kept by arrival (so ties between links resolve as they always did)."""
+        lo, hi = self.person_offsets[person], self.person_offsets[person + 1]
+        first = lower_bound(self.arrival_at, lo, hi, np.asarray(start, np.int64) - longest_stay)
+        last = lower_bound(self.arrival_at, first, hi, np.asarray(end, np.int64))
+        positions, source = expand_ranges(first, last)
+        return sorted_within(self.by_person[positions], source), source
 
     @property
     def nbytes(self) -> int:

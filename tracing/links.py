@@ -10,6 +10,7 @@ Shared by the batched tracer (`tracing.tracer`, `tracing.exposures`) and the one
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,6 +83,14 @@ def strongest(links: Links, *, earliest: bool = True) -> tuple[Links, np.ndarray
     starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     del pair
     first_ts = np.minimum.reduceat(links.ts[rows], starts) if earliest else None
+    if len(rows) == len(starts):
+        return links.take(rows), first_ts
+    rank = _rank(links)
+    if rank is not None:
+        # Each pair's least rank, then its first row of that rank: the rows of a pair are in input order.
+        rank = rank[rows]
+        tied = np.flatnonzero(rank == np.repeat(np.minimum.reduceat(rank, starts), np.diff(np.r_[starts, len(rows)])))
+        return links.take(rows[tied[np.searchsorted(tied, starts)]]), first_ts
     pair_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(rows)]))
 
     def least(value: np.ndarray) -> np.ndarray:
@@ -110,6 +119,34 @@ def strongest(links: Links, *, earliest: bool = True) -> tuple[Links, np.ndarray
             if len(rows) > len(starts):
                 least(links.ts[rows])
     return links.take(rows[starts]), first_ts
+
+
+def _rank(links: Links) -> np.ndarray | None:
+    """(via, closeness, -length, ts) packed into one int64 that orders as the four keys do, when they fit in 63 bits
+    (closeness as the rank of the distance among the proximity links'; length and time from their least); else
+    None."""
+    proximity = links.via == PROXIMITY
+    length = np.where(proximity, links.duration, links.overlap)
+    longest = int(length.max())
+    length = np.subtract(longest, length, out=length)
+    length_bits = int(length.max()).bit_length()
+    ts = links.ts - int(links.ts.min())
+    ts_bits = int(ts.max()).bit_length()
+    closeness_bits = 0
+    if proximity.any():
+        distinct, closeness = np.unique(
+            _ordered_bits(links.distance[proximity].astype(np.float64)), return_inverse=True
+        )
+        closeness_bits = (len(distinct) - 1).bit_length()
+    if 2 + closeness_bits + length_bits + ts_bits > 63:
+        return None
+    rank = links.via.astype(np.int64) << (closeness_bits + length_bits + ts_bits)
+    if closeness_bits:
+        rank[proximity] |= closeness.astype(np.int64) << (length_bits + ts_bits)
+    length <<= ts_bits
+    rank |= length
+    rank |= ts
+    return rank
 
 
 def _ordered_bits(values: np.ndarray) -> np.ndarray:
@@ -179,65 +216,102 @@ class BatchTrace:
         return out
 
 
+@functools.cache
+def _times_of_day() -> np.ndarray:
+    """ "THH:MM:SS+07:00" for every second of a day, as Python strings (built once, about 6 MB)."""
+    return np.array(
+        [f"T{h:02d}:{m:02d}:{s:02d}+07:00" for h in range(24) for m in range(60) for s in range(60)], dtype=object
+    )
+
+
 def _iso(seconds: np.ndarray) -> list[str]:
     """ISO 8601 in Viet Nam's time with its offset, e.g. 2021-08-02T09:10:00+07:00."""
-    local = (np.asarray(seconds, np.int64) + EPOCH_S + VN_OFFSET_S).astype("datetime64[s]")
-    return [s + "+07:00" for s in np.datetime_as_string(local, unit="s").tolist()]
+    local = np.asarray(seconds, np.int64) + (EPOCH_S + VN_OFFSET_S)
+    if not len(local):
+        return []
+    # A long list spans a few days: each day is formatted once, each time of day comes from a table.
+    day, second = np.divmod(local, DAY_S)
+    days, which = np.unique(day, return_inverse=True)
+    day_text = np.array(np.datetime_as_string(days.astype("datetime64[D]")).tolist(), dtype=object)
+    return (day_text[which] + _times_of_day()[second]).tolist()
+
+
+_FEW_RUNS = 16  # a list with more runs of one kind (a batch's) is built row by row
 
 
 def _entries(links: Links, people_ids: np.ndarray, venue_ids: np.ndarray, *, through: bool) -> list[dict]:
     """Each link as its JSON object, in the links' order."""
+    if not len(links):
+        return []
+    cuts = np.flatnonzero(links.via[1:] != links.via[:-1]) + 1
+    if len(cuts) >= _FEW_RUNS:
+        return _entries_by_row(links, people_ids, venue_ids, through=through)
+    # One trace's links come by kind (household, proximity, venue): each run is built by a comprehension over only
+    # the columns its kind shows. Building the dicts is the cost that matters for long F2 lists.
+    out: list[dict] = []
+    for a, b in zip([0, *cuts.tolist()], [*cuts.tolist(), len(links)], strict=True):
+        part = links.take(np.arange(a, b))
+        person = people_ids[part.other].tolist()
+        source = people_ids[part.through].tolist() if through else None
+        kind = int(part.via[0])
+        if kind == VENUE:
+            venue, ts, overlap = venue_ids[part.venue].tolist(), _iso(part.ts), part.overlap.tolist()
+            if through:
+                out += [
+                    {"person_id": p, "via": "venue", "through": s, "venue_id": v, "ts": t, "overlap_s": o}
+                    for p, s, v, t, o in zip(person, source, venue, ts, overlap, strict=True)
+                ]
+            else:
+                out += [
+                    {"person_id": p, "via": "venue", "venue_id": v, "ts": t, "overlap_s": o}
+                    for p, v, t, o in zip(person, venue, ts, overlap, strict=True)
+                ]
+        elif kind == PROXIMITY:
+            ts, duration = _iso(part.ts), part.duration.tolist()
+            distance = np.round(part.distance.astype(np.float64), 2).tolist()
+            if through:
+                out += [
+                    {"person_id": p, "via": "proximity", "through": s, "ts": t, "duration_s": d, "distance_m": m}
+                    for p, s, t, d, m in zip(person, source, ts, duration, distance, strict=True)
+                ]
+            else:
+                out += [
+                    {"person_id": p, "via": "proximity", "ts": t, "duration_s": d, "distance_m": m}
+                    for p, t, d, m in zip(person, ts, duration, distance, strict=True)
+                ]
+        elif through:
+            out += [{"person_id": p, "via": "household", "through": s} for p, s in zip(person, source, strict=True)]
+        else:
+            out += [{"person_id": p, "via": "household"} for p in person]
+    return out
+
+
+def _entries_by_row(links: Links, people_ids: np.ndarray, venue_ids: np.ndarray, *, through: bool) -> list[dict]:
+    """The same as `_entries`, one comprehension over all the columns: for lists of many short runs."""
     person = people_ids[links.other].tolist()
     via = links.via.tolist()
     ts = _iso(links.ts)
     venue = venue_ids[np.maximum(links.venue, 0)].tolist()
     overlap, duration = links.overlap.tolist(), links.duration.tolist()
     distance = np.round(links.distance.astype(np.float64), 2).tolist()
-    source = people_ids[links.through].tolist() if through else None
-    out = []
-    append = out.append
-    # One literal per shape: building each dict in one go is the cost that matters for long F2 lists.
-    for i, kind in enumerate(via):
-        if through:
-            if kind == VENUE:
-                append(
-                    {
-                        "person_id": person[i],
-                        "via": "venue",
-                        "through": source[i],
-                        "venue_id": venue[i],
-                        "ts": ts[i],
-                        "overlap_s": overlap[i],
-                    }
-                )
-            elif kind == PROXIMITY:
-                append(
-                    {
-                        "person_id": person[i],
-                        "via": "proximity",
-                        "through": source[i],
-                        "ts": ts[i],
-                        "duration_s": duration[i],
-                        "distance_m": distance[i],
-                    }
-                )
-            else:
-                append({"person_id": person[i], "via": "household", "through": source[i]})
-        elif kind == VENUE:
-            append({"person_id": person[i], "via": "venue", "venue_id": venue[i], "ts": ts[i], "overlap_s": overlap[i]})
-        elif kind == PROXIMITY:
-            append(
-                {
-                    "person_id": person[i],
-                    "via": "proximity",
-                    "ts": ts[i],
-                    "duration_s": duration[i],
-                    "distance_m": distance[i],
-                }
-            )
-        else:
-            append({"person_id": person[i], "via": "household"})
-    return out
+    if through:
+        source = people_ids[links.through].tolist()
+        return [
+            {"person_id": p, "via": "venue", "through": s, "venue_id": v, "ts": t, "overlap_s": o}
+            if k == VENUE
+            else {"person_id": p, "via": "proximity", "through": s, "ts": t, "duration_s": d, "distance_m": m}
+            if k == PROXIMITY
+            else {"person_id": p, "via": "household", "through": s}
+            for p, k, s, v, t, o, d, m in zip(person, via, source, venue, ts, overlap, duration, distance, strict=True)
+        ]
+    return [
+        {"person_id": p, "via": "venue", "venue_id": v, "ts": t, "overlap_s": o}
+        if k == VENUE
+        else {"person_id": p, "via": "proximity", "ts": t, "duration_s": d, "distance_m": m}
+        if k == PROXIMITY
+        else {"person_id": p, "via": "household"}
+        for p, k, v, t, o, d, m in zip(person, via, venue, ts, overlap, duration, distance, strict=True)
+    ]
 
 
 def _point_entries(points: Points, venue_ids: np.ndarray) -> list[dict]:

@@ -27,11 +27,19 @@ _LOOP_LIMIT = 48  # people present at the case's places beyond which NumPy beats
 def _venue_candidates(index: TraceIndex, rule: TracingRule, person: int, start: int, end: int, out: list, visits: list):
     arrays = index.rule_arrays(rule)
     dwell_of, counted_of = arrays.dwell, arrays.counted
+    longest_stay = max(rule.dwell_s.values())
     for segment in index.checkins:
         lo, hi = int(segment.person_offsets[person]), int(segment.person_offsets[person + 1])
         if lo == hi:
             continue
-        rows = segment.by_person[lo:hi]
+        # The person's presences are by arrival: keep those that may reach the window, in their rows' order (by
+        # venue and arrival), the order ties between links resolve in.
+        arrivals = segment.arrival_at(np.arange(lo, hi))
+        first = lo + int(np.searchsorted(arrivals, start - longest_stay))
+        last = lo + int(np.searchsorted(arrivals, end))
+        if first >= last:
+            continue
+        rows = np.sort(segment.by_person[first:last])
         key = segment.venue_key[rows]
         venue = key >> 32
         arrival = (key & _LOW) - BIAS

@@ -123,6 +123,7 @@ class TracingService:
 
 
 SERVICE = TracingService()
+TRACE_CHUNK = 1000  # cases traced and written together by a load's tracing stage
 
 
 def trace_new_cases(
@@ -163,29 +164,37 @@ def trace_new_cases(
     if (rows < 0).any():
         log.warning("tracing: %d cases not in the index (unknown people?) left untraced", int((rows < 0).sum()))
         rows = rows[rows >= 0]
-    traces, contacts, points, watches = [], [], [], []
-    for rule, rule_rows in rows_by_rule(index, rows):
-        batch = trace_rows(index, rule_rows, rule)
-        traces.append(trace_table(batch))
-        contacts.append(contact_table(batch, batch.f1, 1))
-        contacts.append(contact_table(batch, batch.f2, 2))
-        points.append(point_table(batch))
-        case_person = index.cases.person[batch.rows]
-        watch = watch_links(index, rule, watch_rule(), risk_rule(), case_person, batch.window_start, batch.f1)
-        watches.append(watch_table(batch, watch))
-    new_traces = pa.concat_tables(traces)
-    new_contacts = pa.concat_tables(contacts)
-    new_points = pa.concat_tables(points)
-    new_watch = pa.concat_tables(watches)
+    traces = []
     params = {"load_id": load_id, "base": EPOCH_S}
+    n_points = n_watch = 0
+    for rule, rule_rows in rows_by_rule(index, rows):
+        # A bulk load's cases in chunks, each chunk's lists written before the next is traced: a community epidemic
+        # names thousands of F2 per case, and a million people's cases at once did not fit in memory.
+        for at in range(0, len(rule_rows), TRACE_CHUNK):
+            batch = trace_rows(index, rule_rows[at : at + TRACE_CHUNK], rule)
+            traces.append(trace_table(batch))
+            new_contacts = pa.concat_tables([contact_table(batch, batch.f1, 1), contact_table(batch, batch.f2, 2)])
+            new_points = point_table(batch)
+            case_person = index.cases.person[batch.rows]
+            watch = watch_links(index, rule, watch_rule(), risk_rule(), case_person, batch.window_start, batch.f1)
+            new_watch = watch_table(batch, watch)
+            n_points += new_points.num_rows
+            n_watch += new_watch.num_rows
+            del batch
+            con.register("new_contacts", new_contacts)
+            con.register("new_points", new_points)
+            con.register("new_watch", new_watch)
+            try:
+                con.execute(sql("tracing/store_contacts"), params)
+                con.execute(sql("tracing/store_points"), params)
+                con.execute(sql("tracing/store_watch"), params)
+            finally:
+                for view in ("new_contacts", "new_points", "new_watch"):
+                    con.unregister(view)
+            del new_contacts, new_points, new_watch
+    new_traces = pa.concat_tables(traces)
     con.register("new_traces", new_traces)
-    con.register("new_contacts", new_contacts)
-    con.register("new_points", new_points)
-    con.register("new_watch", new_watch)
     try:
-        con.execute(sql("tracing/store_contacts"), params)
-        con.execute(sql("tracing/store_points"), params)
-        con.execute(sql("tracing/store_watch"), params)
         con.execute(sql("tracing/store_exposures"), {"load_id": load_id})
         con.execute(sql("tracing/store_quarantine"), {"load_id": load_id})
         con.execute(
@@ -196,13 +205,12 @@ def trace_new_cases(
         _record_risk_rule_if_all_ranked(con)
         summary["clusters_seconds"] = round(time.perf_counter() - clustering, 3)
     finally:
-        for view in ("new_traces", "new_contacts", "new_points", "new_watch"):
-            con.unregister(view)
+        con.unregister("new_traces")
     summary.update(
         f1=int(pc.sum(new_traces.column("f1_count")).as_py() or 0),
         f2=int(pc.sum(new_traces.column("f2_count")).as_py() or 0),
-        points=new_points.num_rows,
-        watch=new_watch.num_rows,
+        points=n_points,
+        watch=n_watch,
         seconds=round(time.perf_counter() - started, 3),
     )
     log.info("tracing: load %d traced %s", load_id, summary)

@@ -319,3 +319,23 @@ def test_the_server_start_reclusters_when_the_cluster_rule_changed(traced: Store
     assert rows(traced, "SELECT cluster_id, case_id FROM cluster_cases ORDER BY 2") == before
     assert rows(traced, "SELECT value FROM meta WHERE key = 'cluster_rule'") == [(cluster_rule().name,)]
     assert "clusters_rebuilt" not in traced.writer.run(TracingService().warm)
+
+
+def test_a_load_traced_in_chunks_of_one_case_stores_the_same(store: Store, seed_dir: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(automatic, "TRACE_CHUNK", 1)
+    monkeypatch.setattr(automatic, "SERVICE", TracingService())
+    monkeypatch.setattr(pipeline, "TRACING", automatic.SERVICE)
+    chunked = Store(tmp_path / "chunked.duckdb")
+    try:
+        load_dataset(chunked, seed_dir)
+        for query in (
+            "SELECT * EXCLUDE (load_id) FROM trace_contacts ORDER BY ALL",
+            "SELECT * EXCLUDE (load_id) FROM trace_points ORDER BY ALL",
+            "SELECT * EXCLUDE (load_id) FROM exposures ORDER BY ALL",
+            "SELECT * EXCLUDE (load_id) FROM quarantine ORDER BY ALL",
+            "SELECT case_id, f1_count, f2_count, points_count FROM traces ORDER BY ALL",
+        ):
+            assert rows(chunked, query) == rows(store, query), query
+        assert rows(chunked, "SELECT count(*) FROM traces")[0][0] > 1
+    finally:
+        chunked.close()

@@ -39,11 +39,13 @@ def _assert_same(a: Links, b: Links) -> None:
         assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True), name
 
 
-def test_strongest_picks_the_lexsorts_first_link_of_each_pair() -> None:
+@pytest.mark.parametrize("ts_scale", [1, 2**60], ids=["one packed rank", "key by key"])
+def test_strongest_picks_the_lexsorts_first_link_of_each_pair(ts_scale: int) -> None:
     rng = np.random.default_rng(7)
     distances = np.array([0.5, 1.0, 2.0, -0.0, 0.0, np.nan, np.inf], np.float32)
     for _ in range(200):
         links = _random_links(rng, int(rng.integers(1, 300)), distances=distances)
+        links.ts *= ts_scale  # times too far apart to pack with the other keys: the key-by-key way
         expected, expected_earliest = _strongest_by_lexsort(links)
         found, earliest = strongest(links)
         _assert_same(found, expected)
