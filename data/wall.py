@@ -49,6 +49,13 @@ def live_arrivals(viewer: Viewer, minute: dt.datetime) -> dict:
     }
 
 
+def per_minute_now(counts: list[int], now: dt.datetime) -> int:
+    """Events in the 60 s before `now`, estimated from the last two minutes' counts: the current minute's so far, and
+    the previous minute's in proportion to the part of it still inside those 60 s."""
+    elapsed = (now.second + now.microsecond / 1e6) / 60
+    return round(counts[-1] + counts[-2] * (1 - elapsed))
+
+
 @cached("wall")
 def newest_cases(viewer: Viewer, limit: int = NEWEST_CASES) -> list[dict]:
     """The newest confirmed cases living inside the jurisdiction, newest first: when (Viet Nam time), district and

@@ -12,7 +12,7 @@ import pytest
 from data.loader import load_dataset
 from data.store import Store
 from data.viewer import NATIONAL, Viewer
-from data.wall import EVENT_KINDS, LIVE_MINUTES, live_arrivals, minute_of, newest_cases
+from data.wall import LIVE_MINUTES, live_arrivals, minute_of, newest_cases, per_minute_now
 from tests import seed
 from tests.seed import at, table
 
@@ -102,3 +102,10 @@ def test_newest_cases_carry_trace_status_and_no_personal_data(seeded_runtime: St
 @pytest.mark.parametrize("limit", [1, 2])
 def test_newest_cases_stop_at_the_limit(seeded_runtime: Store, limit: int) -> None:
     assert len(newest_cases.uncached(NATIONAL, limit)) == limit
+
+
+def test_events_of_the_last_minute_are_estimated_from_two_minutes() -> None:
+    start = dt.datetime(2021, 8, 2, 9, 10, 0, tzinfo=dt.UTC)
+    assert per_minute_now([0, 600, 0], start) == 600  # a new minute: all of the previous one is inside the 60 s
+    assert per_minute_now([0, 600, 300], start + dt.timedelta(seconds=30)) == 600  # steady: 300 + half of 600
+    assert per_minute_now([0, 0, 15], start + dt.timedelta(seconds=20)) == 15  # a first burst
