@@ -18,9 +18,14 @@ from pydantic import Field, StringConstraints
 from components.inputs import or_none
 
 _DIGEST = Annotated[str, StringConstraints(strict=True, pattern="^[0-9a-f]{24}$")]
-Drawn = or_none(Annotated[list[_DIGEST | None], Field(max_length=64)])
+_DIGESTS = Annotated[list[_DIGEST | None], Field(max_length=64)]
+Drawn = or_none(_DIGESTS)
 """The digests a page holds for what it drew, one per output (None: drawn before, not known); anything else reads as
 None, and every output is then drawn."""
+DrawnParts = or_none(
+    Annotated[dict[Annotated[str, StringConstraints(strict=True, max_length=40)], _DIGESTS], Field(max_length=16)]
+)
+"""The digests of a page's parts by name, each a list (the items of a grid of cards, say)."""
 
 
 def digest(value: Any) -> str:
@@ -38,6 +43,22 @@ def only_changed(outputs: Sequence[Any], drawn: Sequence[str | None] | None) -> 
         dash.no_update if old == new else output for output, old, new in zip(outputs, before, digests, strict=False)
     ]
     return sent, digests
+
+
+def items_changed(items: Sequence[Any], drawn: Sequence[str | None] | None) -> tuple[Any, list[str]]:
+    """A list of children (a grid of cards) against the one the page drew: no_update when every item is the same, a
+    Patch of the items that changed when the list keeps its length, else the whole new list; and the new digests."""
+    digests = [digest(item) for item in items]
+    before = list(drawn or [])
+    if before == digests:
+        return dash.no_update, digests
+    if len(before) != len(digests):
+        return list(items), digests
+    patch = Patch()
+    for at, (item, old, new) in enumerate(zip(items, before, digests, strict=True)):
+        if old != new:
+            patch[at] = item
+    return patch, digests
 
 
 def _without_caption(figure: dict, caption: str) -> dict:
