@@ -70,7 +70,7 @@ def clock_data(arrivals: dict, stale_s: int, now: dt.datetime, lang: str) -> dic
 
 def kind_rows(arrivals: dict, now: dt.datetime, lang: str) -> list[html.Div]:
     """One row per kind of event: its name, a bar per minute (the current one, still filling, lighter) and the events
-    of the last 60 s. `data-total` holds the window's events, `data-minute` the current minute's."""
+    of the last 60 s (estimated, see data.wall.per_minute_now). `data-total` holds the window's events, `data-minute` the current minute's."""
     rows = []
     for kind in EVENT_KINDS:
         counts = arrivals["per_kind"][kind]
@@ -89,13 +89,8 @@ def kind_rows(arrivals: dict, now: dt.datetime, lang: str) -> list[html.Div]:
                         ],
                         className="bars",
                     ),
-                    html.Div(
-                        [
-                            html.Span(number(per_minute_now(counts, now), lang), className="count"),
-                            html.Span(t("wall.live.last_minute", lang), className="unit"),
-                        ],
-                        className="rate",
-                    ),
+                    # Per minute, as the heading says: no unit beside each figure, so a wide one still fits.
+                    html.Div(number(per_minute_now(counts, now), lang), className="rate"),
                 ],
                 className="wall-live-kind",
                 **{"data-kind": kind, "data-total": str(sum(counts)), "data-minute": str(counts[-1])},

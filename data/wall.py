@@ -12,7 +12,7 @@ from data.viewer import Viewer
 # The kinds of event the ingest API takes (CONTRACT §5), in the order the live panel lists them.
 EVENT_KINDS = ("checkin", "contact", "test", "vaccination", "declaration")
 LIVE_MINUTES = 15  # the minutes of arrivals the live panel draws, the current (still filling) one last
-NEWEST_CASES = 6
+NEWEST_CASES = 4  # as many as fit under the counts on a 1080p wall, stale warning shown
 
 
 @cached("wall")
