@@ -144,7 +144,12 @@ def feed(store, folder: Path, wall, number: int, load_dataset) -> None:
         shown = f"on the wall {time.perf_counter() - committed:.2f} s after its commit"
     else:
         shown = "no check-in in it (not timed)"
-    print(f"batch {number}: {events:,} events loaded in {report.seconds:.2f} s, {shown}", flush=True)
+    counted = report.stages.get("arrivals", 0.0) * 1000
+    print(
+        f"batch {number}: {events:,} events loaded in {report.seconds:.2f} s (arrivals counted in {counted:.0f} ms), "
+        f"{shown}",
+        flush=True,
+    )
     wall.wait_for_timeout(1_000)
 
 

@@ -12,17 +12,15 @@ from dash_extensions.javascript import Namespace
 
 from components import ids
 from components import live_panel as live
-from components.figures import wall_cases_figure
-from components.i18n import current_language, date, number, t
+from components.i18n import current_language, t
 from components.inputs import Count, Ignored, UrlValue, WallSeconds, typed, url_value
-from components.map_view import MapSelection, hideout, legend
+from components.map_view import legend
 from components.redraw import Drawn, only_changed
+from components.wall_view import levels_table, wall_outputs
 from data.areas import bounds
 from data.config import stale_seconds
-from data.maps import area_measure, last_day
-from data.overview import daily_counts, weekly_summary
-from data.viewer import Viewer, current_viewer
-from data.wall import levels_changed, live_arrivals, minute_of, newest_cases
+from data.viewer import current_viewer
+from data.wall import live_arrivals, minute_of, newest_cases
 from web.endpoints import geometry_url
 
 dash.register_page(__name__, path="/wall", title="Màn hình tường — PC-Covid", name="wall")
@@ -137,44 +135,6 @@ def show_levels_changed(_version: Count, drawn: Drawn):
     return table, digests
 
 
-def levels_table(viewer: Viewer, lang: str) -> html.Div | html.Table:
-    rows = levels_changed(viewer)
-    if not rows:
-        return html.Div(t("wall.no_level_change", lang), className="wall-empty")
-    return html.Table(
-        [
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(t("wall.col.province", lang)),
-                        html.Th(t("wall.col.before", lang)),
-                        html.Th(t("wall.col.now", lang)),
-                        html.Th(t("wall.col.proposed", lang)),
-                    ]
-                )
-            ),
-            html.Tbody(
-                [
-                    html.Tr(
-                        [
-                            html.Td(r["short_name"]),
-                            html.Td(
-                                html.Span(str(r["level_before"]), className=f"wall-level level-{r['level_before']}")
-                            ),
-                            html.Td(html.Span(str(r["level_now"]), className=f"wall-level level-{r['level_now']}")),
-                            html.Td(
-                                html.Span(str(r["proposed_level"]), className=f"wall-level level-{r['proposed_level']}")
-                            ),
-                        ]
-                    )
-                    for r in rows[:12]
-                ]
-            ),
-        ],
-        className="wall-table",
-    )
-
-
 @dash.callback(
     Output(MAP, "hideout"),
     Output(TREND, "figure"),
@@ -190,60 +150,6 @@ def refresh_wall(version: Count, drawn: Drawn):
     hotspots and the headline, only those that changed go back to the browser."""
     sent, digests = only_changed(wall_outputs(current_viewer(), current_language(), version), drawn)
     return (*sent, digests)
-
-
-def wall_outputs(viewer: Viewer, lang: str, version: int) -> tuple:
-    """The map's values, the curve, the hotspots table and the headline figures."""
-    day = last_day(viewer)
-    if not day:
-        return {}, wall_cases_figure(daily_counts(viewer), lang, version), t("wall.no_data", lang), ""
-    rows = area_measure(viewer, "province", None, "new_cases_7d_per_100k", day)
-    week = weekly_summary(viewer, day)
-    top = sorted((r for r in rows if r["value"]), key=lambda r: -r["value"])[:10]
-    hotspots = html.Table(
-        [
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(t("wall.col.province", lang)),
-                        html.Th(t("wall.col.cases_7d", lang)),
-                        html.Th(t("wall.col.rate", lang)),
-                    ]
-                )
-            ),
-            html.Tbody(
-                [
-                    html.Tr(
-                        [
-                            html.Td(r["short_name"]),
-                            html.Td(number(r["new_cases_7d"], lang)),
-                            html.Td(number(r["value"], lang, 1)),
-                        ]
-                    )
-                    for r in top
-                ]
-            ),
-        ],
-        className="wall-table",
-    )
-    headline = [
-        html.Div(
-            [
-                html.Div(number(week["new_cases_today"], lang), className="big"),
-                html.Div(t("wall.today", lang, day=date(day, lang))),
-            ]
-        ),
-        html.Div([html.Div(number(week["new_cases_7d"], lang), className="big"), html.Div(t("wall.seven_days", lang))]),
-        html.Div(
-            [html.Div(number(week["active_cases"], lang), className="big"), html.Div(t("metric.active_cases", lang))]
-        ),
-    ]
-    return (
-        hideout(rows, MapSelection(day=day), lang, layer="province"),
-        wall_cases_figure(daily_counts(viewer), lang, version),
-        hotspots,
-        headline,
-    )
 
 
 # Rotation and the clock run in the browser: one attribute changes, no DOM is added, nothing grows over 24 hours.
