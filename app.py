@@ -37,6 +37,11 @@ push.register(server)
 compression.enable(server)
 callback_requests.guard(app)  # before a slot is taken
 callback_slots.limit(server)
+# Dash takes in the pages' callbacks at its first request, after marking that request as done: a request arriving
+# meanwhile (a second /health while a slow first one sets up) is served with no page callbacks at all, for good.
+# The first request is made here, before the server takes any.
+with server.test_client() as client:
+    client.get("/_dash-dependencies")
 
 
 def warm_first_view(_version: int | None = None) -> threading.Thread:

@@ -19,6 +19,7 @@ from components.figures import (
     tests_positivity_figure,
 )
 from components.i18n import date, number, t
+from components.redraw import digest
 from components.stat_card import card_colours_card, change_text, coverage_card, day_card, stat_card
 from components.trace_graph import tracing_cards
 from data.cache import cached
@@ -113,6 +114,16 @@ def headline_outputs(lang: str, viewer: Viewer, selection: dict) -> tuple[list, 
     period = t("overview.period", lang, first=date(totals["first_day"], lang), last=date(totals["last_day"], lang))
     period += " · " + t("overview.as_of", lang, day=date(as_of, lang))
     return weekly_cards, status_cards, total_cards, period
+
+
+def headline_digests(weekly: list, status: list, totals: list, period: str) -> dict[str, list[str]]:
+    """What the first view drew, as show_headline_figures records it."""
+    return {
+        "weekly": [digest(card) for card in weekly],
+        "status": [digest(card) for card in status],
+        "totals": [digest(card) for card in totals],
+        "period": [digest(period)],
+    }
 
 
 @cached("overview")

@@ -34,3 +34,11 @@ def warm_ahead() -> bool:
 def redis_url() -> str | None:
     """An external Redis or Valkey server; None means: start the embedded one."""
     return os.environ.get("REDIS_URL") or None
+
+
+def stale_seconds() -> int:
+    """After how long without new events the wall warns that its figures are stale (PCCOVID_STALE_SECONDS, 300)."""
+    try:
+        return max(1, int(os.environ.get("PCCOVID_STALE_SECONDS") or 300))
+    except ValueError:
+        return 300

@@ -9,6 +9,8 @@
 The order is the dependencies': tracing reads the cases; the cards read the quarantines tracing writes; the levels
 read the day summaries and coverage. Every stage works on what the batch changed (its load id marks its rows). The
 file loader (data/loader.py) and, next, the stream consumer hand batches here; nothing else writes to the store.
+Just before the commit, a batch that added events counts them by minute of arrival, kind and district (`arrivals`):
+the wall's live panel reads events per minute by arrival, which the events' own times cannot say.
 """
 
 from __future__ import annotations
@@ -144,6 +146,11 @@ def _run(
             with stage("append", "validating and appending the events"):
                 report.tables = batch.append(con, load_id, progress)
             derive(con, load_id, stage, tracing)
+            if report.changed:
+                with stage("arrivals", "events per kind and district for the live panel"):
+                    con.execute(
+                        sql("pipeline/count_arrivals"), {"load_id": load_id, "arrived_at": dt.datetime.now(dt.UTC)}
+                    )
             # A batch that added nothing (a re-sent file) keeps the version, so caches keyed on it stay valid.
             report.data_version = bump_data_version(con) if report.changed else current_data_version(con)
             report.seconds = time.perf_counter() - started

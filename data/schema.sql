@@ -18,6 +18,19 @@ CREATE TABLE IF NOT EXISTS loads (
 );
 ALTER TABLE loads ADD COLUMN IF NOT EXISTS committed_at TIMESTAMPTZ;
 
+-- Events by arrival, for the wall's live panel: one row per minute (of the commit, UTC) per kind of event per
+-- district, added to by every batch. Check-ins count where the venue is, an encounter where its first person lives,
+-- the rest where the person lives (as ward_day). A minute's rows, not a batch's: a stream commits every second.
+CREATE TABLE IF NOT EXISTS arrivals (
+    minute        TIMESTAMPTZ NOT NULL,
+    kind          VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
+    province_code VARCHAR NOT NULL,
+    events        BIGINT NOT NULL,
+    last_ts       TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (minute, kind, district_code)
+);
+
 CREATE TABLE IF NOT EXISTS areas (
     code                 VARCHAR PRIMARY KEY,
     level                VARCHAR NOT NULL,

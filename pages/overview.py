@@ -10,7 +10,8 @@ from components import ids
 from components.area_filter import filter_bar, filter_query, read_area_filter, url_params
 from components.i18n import current_language, t
 from components.inputs import Count, DayRange, DistrictCode, ProvinceCode, Selection, Text, UrlValue, WardCode, typed
-from components.overview_view import curve_figures, first_view, graph_card, headline_outputs
+from components.overview_view import curve_figures, first_view, graph_card, headline_digests, headline_outputs
+from components.redraw import Drawn, DrawnParts, figures_changed, items_changed, only_changed
 from data.runtime import data_version
 from data.viewer import current_viewer
 
@@ -27,6 +28,9 @@ DOSES = "overview-doses"
 FILTER = "overview-filter"
 SELECTION = "overview-selection"
 GRAPHS = (DAILY_CASES, TESTS, CHECKINS, DOSES)
+# What the page drew (components/redraw.py): a new version redraws only the cards and curves that changed.
+HEADLINE_DRAWN = "overview-headline-drawn"
+CURVES_DRAWN = "overview-curves-drawn"
 
 
 def layout(**query: UrlValue) -> html.Div:
@@ -45,9 +49,12 @@ def layout(**query: UrlValue) -> html.Div:
     # The first view comes with the page, not from two callbacks after it; the callbacks redraw on a new version.
     version = data_version()
     weekly, status, totals, period, figures = first_view(lang, viewer, version, selection)
+    caption = t("chart.source", lang, version=version)
     return html.Div(
         [
             dcc.Store(id=SELECTION, data=selection),
+            dcc.Store(id=HEADLINE_DRAWN, data=headline_digests(weekly, status, totals, period)),
+            dcc.Store(id=CURVES_DRAWN, data=figures_changed(figures, caption, None)[1]),
             dmc.Group(
                 [dmc.Title(title, order=2), filter_bar(FILTER, chosen, viewer, lang)],
                 justify="space-between",
@@ -75,13 +82,23 @@ def layout(**query: UrlValue) -> html.Div:
     Output(STATUS, "children"),
     Output(TOTALS, "children"),
     Output(PERIOD, "children"),
+    Output(HEADLINE_DRAWN, "data"),
     Input(ids.DATA_VERSION, "data"),
     State(SELECTION, "data"),
+    State(HEADLINE_DRAWN, "data"),
     prevent_initial_call=True,
 )
 @typed
-def show_headline_figures(_version: Count, selection: Selection | None) -> tuple[list, list, list, str]:
-    return headline_outputs(current_language(), current_viewer(), selection)
+def show_headline_figures(_version: Count, selection: Selection | None, drawn: DrawnParts):
+    """Only the cards whose figures changed go back (a batch of check-ins leaves the cases' cards as they were)."""
+    weekly, status, totals, period = headline_outputs(current_language(), current_viewer(), selection)
+    drawn = drawn or {}
+    weekly, weekly_drawn = items_changed(weekly, drawn.get("weekly"))
+    status, status_drawn = items_changed(status, drawn.get("status"))
+    totals, totals_drawn = items_changed(totals, drawn.get("totals"))
+    (period,), period_drawn = only_changed([period], drawn.get("period"))
+    parts = {"weekly": weekly_drawn, "status": status_drawn, "totals": totals_drawn, "period": period_drawn}
+    return weekly, status, totals, period, parts
 
 
 @dash.callback(
@@ -89,16 +106,22 @@ def show_headline_figures(_version: Count, selection: Selection | None) -> tuple
     Output(TESTS, "figure"),
     Output(CHECKINS, "figure"),
     Output(DOSES, "figure"),
+    Output(CURVES_DRAWN, "data"),
     Input(ids.DATA_VERSION, "data"),
     State(SELECTION, "data"),
+    State(CURVES_DRAWN, "data"),
     prevent_initial_call=True,
 )
 @typed
-def show_daily_curves(_version: Count, selection: Selection | None):
+def show_daily_curves(_version: Count, selection: Selection | None, drawn: Drawn):
+    """A curve whose data changed goes whole; the others get only their caption's new version (a Patch)."""
     # The version and the selection come from the browser: the caption names the server's version, and only the
     # selection's known keys reach the cache key (a forged store cannot mint cache entries at will).
     selection = {key: (selection or {}).get(key) for key in ("area_code", "start", "end")}
-    return tuple(curve_figures(current_language(), current_viewer(), data_version(), selection))
+    lang, version = current_language(), data_version()
+    figures = curve_figures(lang, current_viewer(), version, selection)
+    sent, digests = figures_changed(figures, t("chart.source", lang, version=version), drawn)
+    return (*sent, digests)
 
 
 @dash.callback(

@@ -1,22 +1,26 @@
-"""The wall screen (/wall): dark, large type, no scrolling; panels rotate in the browser, data refresh on a new version."""
+"""The wall screen (/wall): dark, large type, no scrolling; panels rotate in the browser beside the live panel, data
+refresh on a new version, and only what changed is redrawn."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dash
 import dash_leaflet as dl
-from dash import Input, Output, clientside_callback, dcc, html
+from dash import Input, Output, State, clientside_callback, dcc, html
 from dash_extensions.javascript import Namespace
 
 from components import ids
-from components.figures import wall_cases_figure
-from components.i18n import current_language, date, number, t
-from components.inputs import Count, UrlValue, WallSeconds, typed, url_value
-from components.map_view import MapSelection, hideout, legend
+from components import live_panel as live
+from components.i18n import current_language, t
+from components.inputs import Count, Ignored, UrlValue, WallSeconds, typed, url_value
+from components.map_view import legend
+from components.redraw import Drawn, only_changed
+from components.wall_view import levels_table, wall_outputs
 from data.areas import bounds
-from data.maps import area_measure, last_day
-from data.overview import daily_counts, weekly_summary
+from data.config import stale_seconds
 from data.viewer import current_viewer
-from data.wall import levels_changed
+from data.wall import live_arrivals, minute_of, newest_cases
 from web.endpoints import geometry_url
 
 dash.register_page(__name__, path="/wall", title="Màn hình tường — PC-Covid", name="wall")
@@ -29,6 +33,9 @@ HOTSPOTS = "wall-hotspots"
 LEVELS = "wall-levels"
 HEADLINE = "wall-headline"
 CLOCK = "wall-clock"
+WALL = "wall"
+DRAWN = "wall-drawn"
+LEVELS_DRAWN = "wall-levels-drawn"
 PANEL_SECONDS = 20
 PANEL_COUNT = 4
 
@@ -42,6 +49,12 @@ def layout(seconds: UrlValue = None, **_query: UrlValue) -> html.Div:
     return html.Div(
         [
             dcc.Interval(id=ROTATE, interval=period * 1000),
+            dcc.Interval(id=live.TICK, interval=live.TICK_MS),
+            dcc.Interval(id=live.REFRESH, interval=live.REFRESH_MS),
+            dcc.Store(id=live.CLOCK),
+            dcc.Store(id=live.DRAWN),
+            dcc.Store(id=DRAWN),
+            dcc.Store(id=LEVELS_DRAWN),
             html.Div(
                 [
                     html.Div(
@@ -53,97 +66,73 @@ def layout(seconds: UrlValue = None, **_query: UrlValue) -> html.Div:
                 ],
                 className="wall-top",
             ),
-            html.Div(
-                [
-                    html.Div(
-                        [
-                            html.H2(t("wall.panel.map", lang)),
-                            dl.Map(
-                                [dl.GeoJSON(id=MAP, url=geometry_url("province"), style=ns("style"), hideout={})],
-                                bounds=bounds(None),
-                                zoomSnap=0.25,
-                                style={"height": "calc(100vh - 250px)"},
-                                zoomControl=False,
-                                attributionControl=False,
-                                trackViewport=False,
-                                dragging=False,
-                                scrollWheelZoom=False,
-                                className="wall-map",
-                            ),
-                            html.Div(legend("new_cases_7d_per_100k", lang), className="wall-legend"),
-                        ],
-                        className="wall-panel",
-                        **{"data-panel": "0"},
-                    ),
-                    html.Div(
-                        [
-                            html.H2(t("wall.panel.trend", lang)),
-                            dcc.Graph(
-                                id=TREND, config={"displayModeBar": False, "staticPlot": True}, className="wall-graph"
-                            ),
-                        ],
-                        className="wall-panel",
-                        **{"data-panel": "1"},
-                    ),
-                    html.Div(
-                        [html.H2(t("wall.panel.hotspots", lang)), html.Div(id=HOTSPOTS)],
-                        className="wall-panel",
-                        **{"data-panel": "2"},
-                    ),
-                    html.Div(
-                        [html.H2(t("wall.panel.levels", lang)), html.Div(id=LEVELS)],
-                        className="wall-panel",
-                        **{"data-panel": "3"},
-                    ),
-                ],
-                id=PANELS,
-                className="wall-panels",
-                **{"data-active": "0"},
-            ),
+            html.Div([_panels(lang), live.live_panel(lang)], className="wall-main"),
         ],
+        id=WALL,
         className="wall",
     )
 
 
-@dash.callback(Output(LEVELS, "children"), Input(ids.DATA_VERSION, "data"))
-@typed
-def show_levels_changed(_version: Count):
-    lang = current_language()
-    rows = levels_changed(current_viewer())
-    if not rows:
-        return html.Div(t("wall.no_level_change", lang), className="wall-empty")
-    return html.Table(
+def _panels(lang: str) -> html.Div:
+    """The rotating panels: one shown at a time, the others faded out."""
+    return html.Div(
         [
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(t("wall.col.province", lang)),
-                        html.Th(t("wall.col.before", lang)),
-                        html.Th(t("wall.col.now", lang)),
-                        html.Th(t("wall.col.proposed", lang)),
-                    ]
-                )
-            ),
-            html.Tbody(
+            html.Div(
                 [
-                    html.Tr(
-                        [
-                            html.Td(r["short_name"]),
-                            html.Td(
-                                html.Span(str(r["level_before"]), className=f"wall-level level-{r['level_before']}")
-                            ),
-                            html.Td(html.Span(str(r["level_now"]), className=f"wall-level level-{r['level_now']}")),
-                            html.Td(
-                                html.Span(str(r["proposed_level"]), className=f"wall-level level-{r['proposed_level']}")
-                            ),
-                        ]
-                    )
-                    for r in rows[:12]
-                ]
+                    html.H2(t("wall.panel.map", lang)),
+                    dl.Map(
+                        [dl.GeoJSON(id=MAP, url=geometry_url("province"), style=ns("style"), hideout={})],
+                        bounds=bounds(None),
+                        zoomSnap=0.25,
+                        style={"height": "calc(100vh - 250px)"},
+                        zoomControl=False,
+                        attributionControl=False,
+                        trackViewport=False,
+                        dragging=False,
+                        scrollWheelZoom=False,
+                        className="wall-map",
+                    ),
+                    html.Div(legend("new_cases_7d_per_100k", lang), className="wall-legend"),
+                ],
+                className="wall-panel",
+                **{"data-panel": "0"},
+            ),
+            html.Div(
+                [
+                    html.H2(t("wall.panel.trend", lang)),
+                    dcc.Graph(id=TREND, config={"displayModeBar": False, "staticPlot": True}, className="wall-graph"),
+                ],
+                className="wall-panel",
+                **{"data-panel": "1"},
+            ),
+            html.Div(
+                [html.H2(t("wall.panel.hotspots", lang)), html.Div(id=HOTSPOTS)],
+                className="wall-panel",
+                **{"data-panel": "2"},
+            ),
+            html.Div(
+                [html.H2(t("wall.panel.levels", lang)), html.Div(id=LEVELS)],
+                className="wall-panel",
+                **{"data-panel": "3"},
             ),
         ],
-        className="wall-table",
+        id=PANELS,
+        className="wall-panels",
+        **{"data-active": "0"},
     )
+
+
+@dash.callback(
+    Output(LEVELS, "children"),
+    Output(LEVELS_DRAWN, "data"),
+    Input(ids.DATA_VERSION, "data"),
+    State(LEVELS_DRAWN, "data"),
+)
+@typed
+def show_levels_changed(_version: Count, drawn: Drawn):
+    """Redrawn only when the table differs from the one shown (levels change once a week)."""
+    (table,), digests = only_changed([levels_table(current_viewer(), current_language())], drawn)
+    return table, digests
 
 
 @dash.callback(
@@ -151,62 +140,16 @@ def show_levels_changed(_version: Count):
     Output(TREND, "figure"),
     Output(HOTSPOTS, "children"),
     Output(HEADLINE, "children"),
+    Output(DRAWN, "data"),
     Input(ids.DATA_VERSION, "data"),
+    State(DRAWN, "data"),
 )
 @typed
-def refresh_wall(version: Count):
-    """Runs on load and whenever the writer commits a new data version; nothing else makes the server work."""
-    lang, viewer = current_language(), current_viewer()
-    day = last_day(viewer)
-    if not day:
-        return {}, wall_cases_figure(daily_counts(viewer), lang, version), t("wall.no_data", lang), ""
-    rows = area_measure(viewer, "province", None, "new_cases_7d_per_100k", day)
-    week = weekly_summary(viewer, day)
-    top = sorted((r for r in rows if r["value"]), key=lambda r: -r["value"])[:10]
-    hotspots = html.Table(
-        [
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(t("wall.col.province", lang)),
-                        html.Th(t("wall.col.cases_7d", lang)),
-                        html.Th(t("wall.col.rate", lang)),
-                    ]
-                )
-            ),
-            html.Tbody(
-                [
-                    html.Tr(
-                        [
-                            html.Td(r["short_name"]),
-                            html.Td(number(r["new_cases_7d"], lang)),
-                            html.Td(number(r["value"], lang, 1)),
-                        ]
-                    )
-                    for r in top
-                ]
-            ),
-        ],
-        className="wall-table",
-    )
-    headline = [
-        html.Div(
-            [
-                html.Div(number(week["new_cases_today"], lang), className="big"),
-                html.Div(t("wall.today", lang, day=date(day, lang))),
-            ]
-        ),
-        html.Div([html.Div(number(week["new_cases_7d"], lang), className="big"), html.Div(t("wall.seven_days", lang))]),
-        html.Div(
-            [html.Div(number(week["active_cases"], lang), className="big"), html.Div(t("metric.active_cases", lang))]
-        ),
-    ]
-    return (
-        hideout(rows, MapSelection(day=day), lang, layer="province"),
-        wall_cases_figure(daily_counts(viewer), lang, version),
-        hotspots,
-        headline,
-    )
+def refresh_wall(version: Count, drawn: Drawn):
+    """Runs on load and whenever the writer commits a new data version; of the map's values, the curve, the
+    hotspots and the headline, only those that changed go back to the browser."""
+    sent, digests = only_changed(wall_outputs(current_viewer(), current_language(), version), drawn)
+    return (*sent, digests)
 
 
 # Rotation and the clock run in the browser: one attribute changes, no DOM is added, nothing grows over 24 hours.
@@ -220,4 +163,51 @@ clientside_callback(
     """,
     Output(CLOCK, "children"),
     Input(ROTATE, "n_intervals"),
+)
+
+
+@dash.callback(
+    Output(live.KINDS, "children"),
+    Output(live.CASES, "children"),
+    Output(live.CLOCK, "data"),
+    Output(live.DRAWN, "data"),
+    Input(ids.DATA_VERSION, "data"),
+    Input(live.REFRESH, "n_intervals"),
+    State(live.DRAWN, "data"),
+)
+@typed
+def show_live_panel(_version: Count, _tick: Ignored, drawn: Drawn):
+    """On a new version, and every REFRESH_MS so that the minutes move on while nothing arrives: the rows that
+    changed, and the last arrival for the browser's ticking age."""
+    lang, viewer, now = current_language(), current_viewer(), dt.datetime.now(dt.UTC)
+    arrivals = live_arrivals(viewer, minute_of(now))
+    rows = [live.kind_rows(arrivals, now, lang), live.case_rows(newest_cases(viewer), lang)]
+    (kinds, cases), digests = only_changed(rows, drawn)
+    return kinds, cases, live.clock_data(arrivals, stale_seconds(), now, lang), digests
+
+
+# "Updated N s ago" ticks in the browser, from the last arrival and the server's clock at the last redraw (a browser
+# whose clock is off still counts right); past the stale threshold the panel and the wall's frame turn red.
+clientside_callback(
+    """
+    function(_tick, clock) {
+        const keep = window.dash_clientside.no_update;
+        if (!clock || !clock.texts) { return [keep, keep, keep]; }
+        const texts = clock.texts;
+        if (clock.last_ms === null) { return [texts.never, "wall-live stale", "wall stale"]; }
+        const seen = window.pccovidWallClock || (window.pccovidWallClock = {});
+        if (seen.server_ms !== clock.server_ms) { seen.server_ms = clock.server_ms; seen.received = Date.now(); }
+        const age = Math.max(0, clock.server_ms - clock.last_ms + Date.now() - seen.received) / 1000;
+        const say = function(key, n) { return texts[key].replace("{n}", String(Math.floor(n))); };
+        const text = age < 60 ? say("ago_s", age) : age < 3600 ? say("ago_m", age / 60)
+            : age < 172800 ? say("ago_h", age / 3600) : say("ago_d", age / 86400);
+        const stale = age >= clock.stale_s;
+        return [text, stale ? "wall-live stale" : "wall-live", stale ? "wall stale" : "wall"];
+    }
+    """,
+    Output(live.AGE, "children"),
+    Output(live.PANEL, "className"),
+    Output(WALL, "className"),
+    Input(live.TICK, "n_intervals"),
+    Input(live.CLOCK, "data"),
 )

@@ -76,16 +76,16 @@ def test_callbacks_with_crafted_inputs_stay_inside(provincial_request) -> None:
     # What is not an area code does not reach a query: the callbacks change nothing (Dash answers 204).
     for callback in (overview.show_headline_figures, overview.show_daily_curves):
         with pytest.raises(PreventUpdate):
-            callback(1, {"area_code": "24' OR 1=1 --"})
+            callback(1, {"area_code": "24' OR 1=1 --"}, None)
     for crafted, people in (
         ({"area_code": BAC_GIANG}, "0"),
         ({"area_code": "07210"}, "0"),
         ({}, "7"),
     ):
-        _weekly, _status, totals, _period = overview.show_headline_figures(1, crafted)
+        _weekly, _status, totals, _period, _drawn = overview.show_headline_figures(1, crafted, None)
         assert figure(totals, "people") == people, crafted
         assert figure(totals, "cases") == ("1" if people == "7" else "0"), crafted
-        figures = overview.show_daily_curves(1, crafted)
+        *figures, _drawn = overview.show_daily_curves(1, crafted, None)
         if people == "0":
             assert all(fig["data"][0]["x"] == [] for fig in figures)
     # The overview's first view comes with its layout: a crafted URL naming Bắc Giang shows HCMC's own figures.
@@ -96,10 +96,13 @@ def test_callbacks_with_crafted_inputs_stay_inside(provincial_request) -> None:
     assert figure(cards, "new_cases_7d") == "0" and figure(cards, "tests_7d") == "0"
     levels, cards = area_page.show_area_levels_and_cards(1, BAC_GIANG)
     assert len(levels.data) == 0 and len(cards.data) == 0
-    assert "Bắc Giang" not in str(wall.show_levels_changed(1).to_plotly_json())
-    hideout, _trend, hotspots, _headline = wall.refresh_wall(1)
+    assert "Bắc Giang" not in str(wall.show_levels_changed(1, None)[0].to_plotly_json())
+    hideout, _trend, hotspots, _headline, _drawn = wall.refresh_wall(1, None)
     assert set(hideout["values"]) == {"79"}
     assert "Bắc Giang" not in str(hotspots.to_plotly_json())
+    kinds, cases, _clock, _drawn = wall.show_live_panel(1, None, None)
+    assert [row.to_plotly_json()["props"]["data-total"] for row in kinds] == ["8", "2", "3", "3", "2"]
+    assert "Bắc Giang" not in str(cases) and "Hồ Chí Minh" in str(cases)
     # A forged click on another province's shape leads to a URL the layout refuses.
     search = map_page.next_map_query(map_page.PROVINCES, {"properties": {"code": BAC_GIANG}}, "new_cases_7d", "")
     page = map_page.layout(**dict(pair.split("=") for pair in search.lstrip("?").split("&")))

@@ -1,0 +1,224 @@
+"""The command centre moves by itself: events arrive while the overview and the wall are open, and both change
+without a reload; the wall's live panel counts them by kind, shows the new case traced, ticks its age in the
+browser, and warns in red once nothing new has come for the configured time.
+
+`arrive` is how events reach the running server. Until the ingest API and the stream writer are merged it hands the
+events (CONTRACT §5 JSON) to the one write path of the server's own store, in this process; with them, it becomes a
+POST to /api/v1/events with a site key, and the rest of the test stays as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import msgspec
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from werkzeug.serving import make_server
+
+from data import events as data_events
+from data import runtime
+from data.contract import arrow_schema
+from data.loader import load_dataset
+from ingest.events import TABLE_OF, Event
+from tests.browser.conftest import screenshot
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.browser
+
+WALL_SIZE = {"width": 1920, "height": 1080}
+
+
+class Server(NamedTuple):
+    base: str
+    inbox: Path  # where `arrive` writes its batches (today's way in)
+    env: pytest.MonkeyPatch  # the server reads PCCOVID_VIEWER and PCCOVID_STALE_SECONDS at each request
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redis_url: str) -> Iterator[Server]:
+    """The app on a seeded store of its own, served from this process (werkzeug, threaded) so that `arrive` can
+    commit through the server's own writer; pages, Redis pub/sub and the event stream are the real ones."""
+    folder = tmp_path_factory.mktemp("live")
+    env = pytest.MonkeyPatch()
+    env.setenv("REDIS_URL", redis_url)
+    env.setenv("PCCOVID_DB", str(folder / "store.duckdb"))
+    env.delenv("PCCOVID_VIEWER", raising=False)
+    env.delenv("PCCOVID_STALE_SECONDS", raising=False)
+    runtime.close()
+    load_dataset(runtime.open_store(folder / "store.duckdb"), seed_dir)
+    import app  # assembles the app on the runtime just opened
+
+    http = make_server("127.0.0.1", free_port(), app.server, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, name="live-test-server", daemon=True)
+    thread.start()
+    try:
+        yield Server(f"http://127.0.0.1:{http.server_port}", folder / "inbox", env)
+    finally:
+        http.shutdown()
+        data_events.close()  # ends the open event streams
+        runtime.close()
+        env.undo()
+
+
+def arrive(server: Server, events: list[dict]) -> None:
+    """Events as a scanner, lab or vaccination site posts them (CONTRACT §5), committed by the running server."""
+    parsed = msgspec.json.decode(json.dumps({"events": events}), type=dict[str, list[Event]])["events"]
+    rows: dict[str, list[dict]] = defaultdict(list)
+    for event in parsed:
+        rows[TABLE_OF[type(event)]].append(msgspec.structs.asdict(event))
+    batch = server.inbox / f"batch-{time.monotonic_ns()}"
+    batch.mkdir(parents=True)
+    for table, values in rows.items():
+        pq.write_table(pa.Table.from_pylist(values, schema=arrow_schema(table)), batch / f"{table}.parquet")
+    load_dataset(runtime.store(), batch)
+
+
+def vn(day: int, hour: int, minute: int = 0) -> str:
+    return dt.datetime(2021, 7, day, hour, minute, tzinfo=dt.timezone(dt.timedelta(hours=7))).isoformat()
+
+
+def checkin(event_id: int, person: int, venue: int, ts: str) -> dict:
+    return {
+        "type": "checkin",
+        "event_id": event_id,
+        "person_id": person,
+        "venue_id": venue,
+        "ts": ts,
+        "source": "person_scan",
+    }
+
+
+def kind_total(page: Page, kind: str):
+    return page.locator(f".wall-live-kind[data-kind={kind}]")
+
+
+@pytest.fixture
+def wall(browser: Browser, server: Server) -> Iterator[Page]:
+    context = browser.new_context(viewport=WALL_SIZE, locale="vi-VN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_the_overview_and_the_wall_move_while_events_arrive(
+    server: Server, page: Page, wall: Page, console_errors: list[str]
+) -> None:
+    wall_errors: list[str] = []
+    wall.on("pageerror", lambda exc: wall_errors.append(str(exc)))
+    wall.on("console", lambda m: wall_errors.append(m.text) if m.type == "error" else None)
+    page.goto(server.base + "/")
+    wall.goto(server.base + "/wall?seconds=600")
+    cases = page.locator("[data-metric=cases] .figure")
+    checkins = page.locator("[data-metric=checkins] .figure")
+    expect(cases).to_have_text("3")
+    expect(checkins).to_have_text("11")  # entries: the exit scan is an arrival, not a visit
+    expect(kind_total(wall, "checkin")).to_have_attribute("data-total", "12")  # the seed's load, minutes ago
+    expect(wall.locator(".wall-live-case .where").first).to_have_text("Quận 1 · Hồ Chí Minh")
+    expect(wall.locator("#wall-live-age")).to_contain_text("giây trước")
+    for opened in (page, wall):
+        opened.evaluate("window.pccovidSamePage = true")  # gone if the page reloads
+
+    # A lab posts a positive PCR for a Hà Nội resident; the hospital's scanner the people who met her there.
+    arrive(
+        server,
+        [
+            checkin(1101, 9, 4, vn(24, 9, 0)),
+            checkin(1102, 10, 4, vn(24, 9, 10)),
+            checkin(1103, 8, 4, vn(24, 9, 20)),
+            {
+                "type": "test",
+                "event_id": 3101,
+                "person_id": 9,
+                "sample_ts": vn(25, 8),
+                "result_ts": vn(25, 18),
+                "kind": "pcr",
+                "result": "positive",
+            },
+        ],
+    )
+    expect(cases).to_have_text("4", timeout=10_000)
+    expect(checkins).to_have_text("14")
+    expect(kind_total(wall, "checkin")).to_have_attribute("data-total", "15", timeout=10_000)
+    expect(kind_total(wall, "test")).to_have_attribute("data-total", str(8 + 1))
+    newest = wall.locator(".wall-live-case").first
+    expect(newest.locator(".where")).to_have_text("Ba Đình · Hà Nội")
+    expect(newest.locator(".status")).to_have_text("2 F1 · 2 cách ly")  # the two scanned with her at the hospital
+    expect(newest.locator(".time")).to_have_text("18:00")
+
+    # More arrive while the pages stay open: a dose and a declaration.
+    arrive(
+        server,
+        [
+            {"type": "vaccination", "event_id": 4101, "person_id": 12, "ts": vn(25, 9), "dose": 1, "vaccine": "Pfizer"},
+            {
+                "type": "declaration",
+                "event_id": 5101,
+                "person_id": 10,
+                "ts": vn(25, 20),
+                "fever": True,
+                "cough": False,
+                "breathless": False,
+                "lost_taste": False,
+                "contact_with_case": True,
+            },
+        ],
+    )
+    expect(kind_total(wall, "vaccination")).to_have_attribute("data-total", str(5 + 1), timeout=10_000)
+    expect(kind_total(wall, "declaration")).to_have_attribute("data-total", str(4 + 1))
+    expect(page.locator("[data-metric=doses] .figure")).to_have_text("6", timeout=10_000)
+    assert page.evaluate("window.pccovidSamePage === true") and wall.evaluate("window.pccovidSamePage === true")
+    age = wall.locator("#wall-live-age")
+    expect(age).to_have_text(re.compile(r"^cập nhật [0-9]{1,2} giây trước$"))
+    expect(age).not_to_have_text(age.text_content() or "")  # it ticks by itself
+    expect(wall.locator("#wall-live")).not_to_have_class("wall-live stale")
+    wall.wait_for_timeout(1_100)  # the panels' 1 s fade
+    screenshot(wall, "wall-live-national")
+    assert console_errors == [] and wall_errors == []
+
+
+def test_the_wall_warns_in_red_when_nothing_new_arrives(server: Server, wall: Page) -> None:
+    server.env.setenv("PCCOVID_STALE_SECONDS", "4")
+    try:
+        wall.goto(server.base + "/wall?seconds=600")
+        arrive(server, [checkin(1201, 5, 5, vn(25, 7, 30))])
+        panel = wall.locator("#wall-live")
+        expect(kind_total(wall, "checkin")).to_have_attribute("data-total", "16", timeout=10_000)
+        expect(panel).to_have_class("wall-live", timeout=5_000)  # fresh
+        expect(panel).to_have_class("wall-live stale", timeout=10_000)  # 4 s later, with no request
+        expect(wall.locator("#wall")).to_have_class("wall stale")
+        expect(wall.locator("#wall-live-stale")).to_be_visible()
+        expect(wall.locator("#wall-live-stale")).to_contain_text("KHÔNG CÓ DỮ LIỆU MỚI")
+        wall.wait_for_timeout(1_100)
+        screenshot(wall, "wall-live-stale")
+        arrive(server, [checkin(1202, 6, 5, vn(25, 7, 40))])  # events again: the warning goes by itself
+        expect(panel).to_have_class("wall-live", timeout=10_000)
+        expect(wall.locator("#wall-live-stale")).to_be_hidden()
+    finally:
+        server.env.delenv("PCCOVID_STALE_SECONDS")
+
+
+def test_a_provincial_wall_counts_only_its_own_events(server: Server, wall: Page) -> None:
+    server.env.setenv("PCCOVID_VIEWER", "province:79")
+    try:
+        wall.goto(server.base + "/wall?seconds=600")
+        hcmc_checkins = 8 + 2  # the seed's at venues in Hồ Chí Minh, and the two of the stale test (school, Tân Định)
+        expect(kind_total(wall, "checkin")).to_have_attribute("data-total", str(hcmc_checkins), timeout=10_000)
+        expect(kind_total(wall, "test")).to_have_attribute("data-total", "3")
+        expect(wall.locator(".wall-live-case .where")).to_have_text(["Quận 1 · Hồ Chí Minh"])
+        arrive(server, [checkin(1301, 8, 4, vn(25, 10)), checkin(1302, 2, 1, vn(25, 10))])  # Hà Nội, then HCMC
+        expect(kind_total(wall, "checkin")).to_have_attribute("data-total", str(hcmc_checkins + 1), timeout=10_000)
+        wall.wait_for_timeout(1_100)
+        screenshot(wall, "wall-live-province-79")
+    finally:
+        server.env.delenv("PCCOVID_VIEWER")
