@@ -178,6 +178,41 @@ def cmd_serve(args: argparse.Namespace) -> None:
     CommandCentre().run()
 
 
+def cmd_writer(args: argparse.Namespace) -> None:
+    """The one writer on its own: reads the ingest stream into the store until stopped (or, with --drain, until the
+    stream is empty). For tests and benches; `pccovid serve` runs the same consumer inside the server."""
+    from data import consumer, pipeline, runtime
+    from data.store import StoreError
+
+    if not os.environ.get("REDIS_URL"):
+        raise CommandError("set REDIS_URL to the Redis server the ingest API writes to")
+    try:
+        store = runtime.open_store(Path(args.db))
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+    pipeline.start_tracing(store)
+    reader = consumer.StreamConsumer(
+        store,
+        runtime.redis_client(),
+        stream=args.stream,
+        max_events=args.batch_events,
+        max_wait_s=args.batch_ms / 1000,
+    )
+    # A stop (SIGTERM, Ctrl-C) lets the batch being written commit and be acknowledged first.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: reader.stop(wait_s=0))
+    signal.signal(signal.SIGINT, lambda _signum, _frame: reader.stop(wait_s=0))
+    print(f"writer: {args.db} <- {reader.stream} (group {reader.group}, consumer {reader.consumer})", flush=True)
+    try:
+        if args.drain:
+            reader.drain()
+        else:
+            reader.run()
+    finally:
+        runtime.close()
+    s = reader.stats
+    print(f"writer: {s.batches:,} batches, {s.events:,} events, {s.loaded:,} stored, {s.refused:,} refused", flush=True)
+
+
 def parse_instant(text: str) -> dt.datetime:
     """An ISO 8601 instant; without an offset it is read in Viet Nam's time."""
     try:
@@ -278,6 +313,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=64)
     p.add_argument("--access-log", action="store_true")
     p.set_defaults(run=cmd_serve)
+
+    p = sub.add_parser("writer", help="the one writer alone: commit the ingest stream's events to the store")
+    p.add_argument("--db", default=default_db)
+    p.add_argument("--stream", help="the stream's key (default PCCOVID_STREAM or pccovid:ingest)")
+    p.add_argument("--batch-events", type=int, default=50_000, help="events per batch at most (default 50,000)")
+    p.add_argument("--batch-ms", type=int, default=200, help="how long a batch waits for more events (default 200)")
+    p.add_argument("--drain", action="store_true", help="stop once the stream holds nothing new or pending")
+    p.set_defaults(run=cmd_writer)
 
     p = sub.add_parser("trace", help="trace a confirmed case (F1, F2, points), or every case")
     which = p.add_mutually_exclusive_group(required=True)

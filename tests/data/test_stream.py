@@ -3,56 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-
-import pyarrow.parquet as pq
-import pytest
 
 from data import pipeline
-from data.loader import load_dataset
 from data.store import Store
 from data.stream import Received, StreamBatch
-from ingest.events import Checkin, Contact, Declaration, Entry, Vaccination
+from ingest.events import Checkin, Contact, Vaccination
 from ingest.events import Test as LabTest  # not collected by pytest
 from tests import seed
+from tests.stream_seed import entries, seed_events
 
 EVENT_TABLES = ("checkins", "contacts", "tests", "vaccinations", "declarations")
 DERIVED = ("cases", "ward_day")
-KINDS = {
-    "checkins": Checkin,
-    "contacts": Contact,
-    "tests": LabTest,
-    "vaccinations": Vaccination,
-    "declarations": Declaration,
-}
-
-
-def seed_events() -> list:
-    return [KINDS[name](*row) for name in EVENT_TABLES for row in seed.ROWS[name]]
-
-
-def entries(events: list, per_entry: int = 5, first: int = 1) -> list[Received]:
-    """The events as stream entries of `per_entry` events each, with ids as Redis gives them."""
-    out = []
-    for n, begin in enumerate(range(0, len(events), per_entry)):
-        entry = Entry(
-            site="lab-79", province="79", received_ms=1_627_000_000_000, events=events[begin : begin + per_entry]
-        )
-        out.append(Received(f"1627000000000-{first + n}", entry))
-    return out
-
-
-@pytest.fixture
-def register_store(tmp_path: Path) -> Store:
-    """A store holding only the seed's people and venues, as a file load brings them."""
-    folder = tmp_path / "register"
-    folder.mkdir()
-    for name in ("people", "venues"):
-        pq.write_table(seed.table(name), folder / f"{name}.parquet")
-    store = Store(tmp_path / "stream.duckdb")
-    load_dataset(store, folder)
-    yield store
-    store.close()
 
 
 def rows(store: Store, table: str) -> list[tuple]:
