@@ -213,6 +213,79 @@ def cmd_writer(args: argparse.Namespace) -> None:
     print(f"writer: {s.batches:,} batches, {s.events:,} events, {s.loaded:,} stored, {s.refused:,} refused", flush=True)
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day such as 2021-08-02") from None
+
+
+def cmd_replay(args: argparse.Namespace) -> None:
+    """Posts a dataset's events in the order they reached the platform, `--speed` epidemic seconds per second."""
+    from scenario import live
+    from scenario.replay import last_day
+
+    folder = Path(args.dataset)
+    if not folder.is_dir():
+        raise CommandError(f"{folder}: not a folder")
+    since = args.since
+    if args.last_days:
+        try:
+            since = last_day(folder) - dt.timedelta(days=args.last_days - 1)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+    speed = 0 if args.max else args.speed
+    if speed < 0:
+        raise CommandError(f"--speed {speed} must be 0 (as fast as possible) or more")
+    if args.stream is not None:
+        from data.consumer import stream_key
+        from data.redis_server import client
+
+        if not os.environ.get("REDIS_URL"):
+            raise CommandError("--stream appends to the Redis server in REDIS_URL; set it")
+        sink = live.StreamSink(client(), args.stream or stream_key())
+        where = f"the stream {sink.stream} (bypassing the API)"
+    else:
+        key = args.key or os.environ.get("PCCOVID_SITE_KEY")
+        if not key:
+            raise CommandError("--key (or PCCOVID_SITE_KEY): the site key `pccovid site add` printed")
+        try:
+            sink = live.HttpSink(args.url, key)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        where = args.url
+    try:
+        line = live.timeline(folder, since=since)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    pace = "as fast as possible" if speed == 0 else f"{speed:g} epidemic seconds per second"
+    print(f"replay: {len(line):,} events from {since or 'the start'} to {where}, {pace}", flush=True)
+    shown = [time.monotonic()]
+
+    def progress(done: int, total: int) -> None:
+        if time.monotonic() - shown[0] >= 10 or done == total:
+            shown[0] = time.monotonic()
+            at = dt.datetime.fromtimestamp(int(line.arrival_us[done - 1]) / 1e6, VN)
+            print(
+                f"  … {done:,} of {total:,} events sent, epidemic time {at:%Y-%m-%d %H:%M}", file=sys.stderr, flush=True
+            )
+
+    started = time.perf_counter()
+    try:
+        live.replay(line, sink, speed=speed, post_events=args.post_events, progress=progress)
+    except live.ReplayError as exc:
+        raise CommandError(str(exc)) from exc
+    seconds = time.perf_counter() - started
+    sent = sink.sent
+    print(
+        f"replay: {sent.events:,} events in {sent.posts:,} posts in {seconds:.1f} s ({sent.events / max(seconds, 1e-9):,.0f}/s); "
+        f"accepted {sent.accepted:,}, duplicates {sent.duplicates:,}, rejected {sent.rejected:,}, retries {sent.retries:,}",
+        flush=True,
+    )
+    for reason, count in sorted(sent.reasons.items(), key=lambda item: -item[1])[:5]:
+        print(f"  rejected {count:,}: {reason}", flush=True)
+
+
 def parse_instant(text: str) -> dt.datetime:
     """An ISO 8601 instant; without an offset it is read in Viet Nam's time."""
     try:
@@ -321,6 +394,32 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-ms", type=int, default=200, help="how long a batch waits for more events (default 200)")
     p.add_argument("--drain", action="store_true", help="stop once the stream holds nothing new or pending")
     p.set_defaults(run=cmd_writer)
+
+    p = sub.add_parser("replay", help="post a dataset's events in time order through the ingest API (a live epidemic)")
+    p.add_argument("dataset", metavar="DIR")
+    p.add_argument(
+        "--speed",
+        type=float,
+        default=60,
+        help="epidemic seconds per second (60: an hour a minute; 0: as fast as possible)",
+    )
+    p.add_argument("--max", action="store_true", help="as fast as the API takes them (--speed 0)")
+    since = p.add_mutually_exclusive_group()
+    since.add_argument("--from", dest="since", type=_day, metavar="DAY", help="the first local day to replay")
+    since.add_argument("--last-days", type=int, metavar="N", help="replay only the dataset's last N days")
+    p.add_argument(
+        "--url", default="http://127.0.0.1:8050", help="the command centre or `pccovid ingest` serving the API"
+    )
+    p.add_argument("--key", help="the site key (default PCCOVID_SITE_KEY)")
+    p.add_argument(
+        "--stream",
+        nargs="?",
+        const="",
+        metavar="KEY",
+        help="append straight onto the ingest stream at REDIS_URL instead, bypassing the API (tests, benches)",
+    )
+    p.add_argument("--post-events", type=int, default=1000, help="events per post at most (the API takes 10,000)")
+    p.set_defaults(run=cmd_replay)
 
     p = sub.add_parser("trace", help="trace a confirmed case (F1, F2, points), or every case")
     which = p.add_mutually_exclusive_group(required=True)

@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import redis
@@ -83,6 +84,9 @@ class StreamConsumer:
         self._claim = True  # at start, and after Redis failed: committed entries may be left unacknowledged
         self._thread: threading.Thread | None = None
         self._carry: list[Received] = []  # read but not in a batch yet
+        # One batch commits on this thread while the consumer reads and prepares the next.
+        self._committer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pccovid-stream-commit")
+        self._inflight: Future | None = None
 
     def ensure_group(self) -> None:
         """Creates the stream and its consumer group, reading from the first entry, unless they exist."""
@@ -140,8 +144,10 @@ class StreamConsumer:
             self._carry += [_received(entry_id, fields) for entry_id, fields in messages]
 
     def step(self, block_ms: int = IDLE_BLOCK_MS) -> int:
-        """Commits one batch (pending entries first after a start or a Redis failure); returns its entries."""
+        """Reads and prepares the next batch while the one before commits, then hands it to the committer; returns
+        its entries (pending entries first after a start or a Redis failure)."""
         if self._claim:
+            self._wait()
             self.ensure_group()
             self._carry = []  # claimed again below, with every other pending entry
             received = self.claim_pending()
@@ -153,14 +159,25 @@ class StreamConsumer:
                     self._commit(received[begin:end])
                 return len(received)
         received = self.read(block_ms)
-        if received:
-            self._commit(received)
+        if not received:
+            self._wait()
+            return 0
+        batch = StreamBatch(received)  # decoding and Arrow building overlap the previous batch's commit
+        self._wait()
+        self._inflight = self._committer.submit(self._commit, received, batch)
         return len(received)
 
-    def _commit(self, received: list[Received]) -> None:
+    def _wait(self) -> None:
+        """Waits for the batch being committed; its failure (Redis, at the acknowledgement) is raised here."""
+        inflight, self._inflight = self._inflight, None
+        if inflight is not None:
+            inflight.result()
+
+    def _commit(self, received: list[Received], batch: StreamBatch | None = None) -> None:
+        batch = batch or StreamBatch(received)
         for attempt in range(1, RETRIES + 1):
             try:
-                report = pipeline.run(self.store, StreamBatch(received), tracing=self.tracing)
+                report = pipeline.run(self.store, batch, tracing=self.tracing)
                 break
             except Exception:
                 log.exception("stream: batch of %d entries failed (attempt %d of %d)", len(received), attempt, RETRIES)
@@ -178,13 +195,14 @@ class StreamConsumer:
                 self.store, StreamBatch([Received(only.entry_id, None, "the writer failed on this entry")])
             )
         self._acknowledge([r.entry_id for r in received])
+        events = batch.events
         self.stats.batches += 1
         self.stats.entries += len(received)
-        self.stats.events += sum(r.events for r in received)
+        self.stats.events += events
         self.stats.loaded += sum(t.loaded for t in report.tables)
         self.stats.refused += sum(t.rejected for t in report.tables)
         self.stats.last_report = report
-        self.stats.batch_events.append(sum(r.events for r in received))
+        self.stats.batch_events.append(events)
         if self.on_batch is not None:
             self.on_batch(report, received)
 
@@ -201,6 +219,7 @@ class StreamConsumer:
         """Commits until the stream holds nothing new or pending (tests, benches, `pccovid writer --drain`)."""
         while self.step(block_ms=idle_ms) or self._carry or self.client.xlen(self.stream):
             pass
+        self._wait()
 
     def run(self) -> None:
         """Commits batches until stop(); a Redis failure is logged and retried after a pause."""
@@ -216,6 +235,10 @@ class StreamConsumer:
                 log.exception("stream: consumer step failed; retrying in 1 s")
                 self._claim = True
                 self._stop.wait(1.0)
+        try:
+            self._wait()
+        except Exception:
+            log.exception("stream: the last batch failed; its entries stay pending for the next start")
 
     def start(self) -> threading.Thread:
         """Runs the consumer on a daemon thread (inside `pccovid serve`); batches go to the store's writer thread."""
