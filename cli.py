@@ -9,6 +9,7 @@ import logging
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -87,8 +88,9 @@ def cmd_scenario(args: argparse.Namespace) -> None:
     print(f"written to {out} in {seconds:.1f} s")
 
 
-def build_demo(db: Path, dataset: Path = DEMO_DATASET) -> bool:
-    """Generates and loads the demo scenario when the store does not exist yet; True if it did."""
+def build_demo(db: Path, dataset: Path = DEMO_DATASET, hold_back: int = 0) -> bool:
+    """Generates and loads the demo scenario when the store does not exist yet; True if it did. The last `hold_back`
+    days are left out, for a live replay to bring them (`make run`)."""
     if db.exists():
         return False
     import scenario
@@ -110,7 +112,7 @@ def build_demo(db: Path, dataset: Path = DEMO_DATASET) -> bool:
     try:
         report = load_dataset(store, folders[0], progress=_progress)
         print("\n".join(report.lines()), flush=True)
-        for folder in folders[1:]:
+        for folder in folders[1 : len(folders) - hold_back]:
             day = load_dataset(store, folder)
             events = sum(t.loaded for t in day.tables)
             print(f"  … {folder.name}: {events:,} events loaded and traced in {day.seconds:.1f} s", flush=True)
@@ -121,7 +123,9 @@ def build_demo(db: Path, dataset: Path = DEMO_DATASET) -> bool:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    if not build_demo(Path(args.db)):
+    if not 0 <= args.hold_back < DEMO_LIVE_DAYS:
+        raise CommandError(f"--hold-back {args.hold_back} must be 0 to {DEMO_LIVE_DAYS - 1}")
+    if not build_demo(Path(args.db), hold_back=args.hold_back):
         print(f"Store {args.db} already exists; nothing to build.")
 
 
@@ -162,6 +166,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
                 "timeout": 120,
                 "control_socket_disable": True,
                 "post_worker_init": _end_streams_at_stop,
+                "when_ready": start_replay,
+                "on_exit": stop_replay,
                 "accesslog": "-" if args.access_log else None,
             }
             for key, value in settings.items():
@@ -172,6 +178,16 @@ def cmd_serve(args: argparse.Namespace) -> None:
             from app import server
 
             return server
+
+    replaying: list[subprocess.Popen] = []
+
+    def start_replay(_arbiter) -> None:
+        if args.replay:
+            replaying.append(_start_replay(args, redis_url))
+
+    def stop_replay(_arbiter) -> None:
+        for process in replaying:
+            process.terminate()
 
     where = "embedded Valkey" if is_embedded() else "Redis"
     print(f"PC-Covid command centre: http://{host}:{port}  (store {db}, {where} {masked(redis_url)})", flush=True)
@@ -286,6 +302,22 @@ def cmd_replay(args: argparse.Namespace) -> None:
         print(f"  rejected {count:,}: {reason}", flush=True)
 
 
+def _start_replay(args: argparse.Namespace, redis_url: str) -> subprocess.Popen:
+    """`serve --replay DIR`: once the server listens, replays the dataset's last days in the background (a live
+    epidemic for a newcomer). Through the API with the site key in PCCOVID_SITE_KEY; without one, straight onto the
+    stream the server's writer reads (bypassing the API's checks)."""
+    command = [sys.executable, "-m", "cli", "replay", args.replay, "--last-days", str(args.replay_last_days)]
+    command += ["--speed", str(args.replay_speed)]
+    env = dict(os.environ, REDIS_URL=redis_url)
+    if os.environ.get("PCCOVID_SITE_KEY"):
+        command += ["--url", f"http://{args.host}:{args.port}"]
+    else:
+        command += ["--stream"]
+        log.warning("serve --replay: no PCCOVID_SITE_KEY, so the replay appends to the stream, bypassing the API")
+    print(f"Replaying the last {args.replay_last_days} days of {args.replay} in the background.", flush=True)
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
 def parse_instant(text: str) -> dt.datetime:
     """An ISO 8601 instant; without an offset it is read in Viet Nam's time."""
     try:
@@ -376,6 +408,9 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="build the demo store (scenario + load) if there is none")
     p.add_argument("--db", default=default_db)
+    p.add_argument(
+        "--hold-back", type=int, default=0, metavar="N", help="leave the last N days out, for `serve --replay` to bring"
+    )
     p.set_defaults(run=cmd_demo)
 
     p = sub.add_parser("serve", help="run the dashboard")
@@ -385,6 +420,9 @@ def parser() -> argparse.ArgumentParser:
     # Many threads, few of them drawing pages at once (web/callback_slots.py): light requests never queue.
     p.add_argument("--threads", type=int, default=64)
     p.add_argument("--access-log", action="store_true")
+    p.add_argument("--replay", metavar="DIR", help="replay this dataset's last days in the background (make run)")
+    p.add_argument("--replay-last-days", type=int, default=2, metavar="N")
+    p.add_argument("--replay-speed", type=float, default=60, help="epidemic seconds per second (default 60)")
     p.set_defaults(run=cmd_serve)
 
     p = sub.add_parser("writer", help="the one writer alone: commit the ingest stream's events to the store")
