@@ -206,7 +206,8 @@ def cmd_writer(args: argparse.Namespace) -> None:
         store = runtime.open_store(Path(args.db))
     except StoreError as exc:
         raise CommandError(str(exc)) from exc
-    pipeline.start_tracing(store)
+    # The first batch would wait for the tracing index anyway; "writer:" below then means ready to commit.
+    pipeline.start_tracing(store).join()
     reader = consumer.StreamConsumer(
         store,
         runtime.redis_client(),
