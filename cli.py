@@ -214,6 +214,7 @@ def cmd_writer(args: argparse.Namespace) -> None:
         stream=args.stream,
         max_events=args.batch_events,
         max_wait_s=args.batch_ms / 1000,
+        on_batch=_print_batch if args.report else None,
     )
     # A stop (SIGTERM, Ctrl-C) lets the batch being written commit and be acknowledged first.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: reader.stop(wait_s=0))
@@ -317,6 +318,12 @@ def _start_replay(args: argparse.Namespace, redis_url: str) -> subprocess.Popen:
         log.warning("serve --replay: no PCCOVID_SITE_KEY, so the replay appends to the stream, bypassing the API")
     print(f"Replaying the last {args.replay_last_days} days of {args.replay} in the background.", flush=True)
     return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+def _print_batch(report, received) -> None:
+    events = sum(r.events for r in received)
+    stages = " ".join(f"{name} {seconds:.2f}" for name, seconds in report.stages.items())
+    print(f"batch {report.load_id}: {events:,} events in {report.seconds:.2f} s ({stages})", flush=True)
 
 
 def parse_instant(text: str) -> dt.datetime:
@@ -429,9 +436,10 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("writer", help="the one writer alone: commit the ingest stream's events to the store")
     p.add_argument("--db", default=default_db)
     p.add_argument("--stream", help="the stream's key (default PCCOVID_STREAM or pccovid:ingest)")
-    p.add_argument("--batch-events", type=int, default=50_000, help="events per batch at most (default 50,000)")
+    p.add_argument("--batch-events", type=int, default=200_000, help="events per batch at most (default 200,000)")
     p.add_argument("--batch-ms", type=int, default=200, help="how long a batch waits for more events (default 200)")
     p.add_argument("--drain", action="store_true", help="stop once the stream holds nothing new or pending")
+    p.add_argument("--report", action="store_true", help="print each batch's events and stage seconds")
     p.set_defaults(run=cmd_writer)
 
     p = sub.add_parser("replay", help="post a dataset's events in time order through the ingest API (a live epidemic)")

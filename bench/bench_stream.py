@@ -74,17 +74,37 @@ def shifted(events: list, n: int) -> list:
 def start_writer(db: Path, stream: str, redis_url: str, batch_events: int) -> subprocess.Popen:
     env = dict(os.environ, REDIS_URL=redis_url)
     command = [sys.executable, "-m", "cli", "writer", "--db", str(db), "--stream", stream]
-    command += ["--batch-events", str(batch_events)]
+    command += ["--batch-events", str(batch_events), "--report"]
     writer = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
     assert writer.stdout is not None
     writer.stdout.readline()  # "writer: …" once the store is open and the tracing index built
     return writer
 
 
-def stop_writer(writer: subprocess.Popen) -> str:
+def stop_writer(writer: subprocess.Popen) -> list[str]:
+    """Stops the writer; its last line and the mean of its batches' sizes and stage seconds."""
     writer.terminate()
     output, _ = writer.communicate(timeout=300)
-    return output.strip().splitlines()[-1] if output.strip() else ""
+    lines = output.strip().splitlines()
+    batches = [line for line in lines if line.startswith("batch ")]
+    if not batches:
+        return lines[-1:]
+    sizes, seconds, stages = [], [], {}
+    for line in batches:
+        # "batch 7: 50,000 events in 1.23 s (append 0.40 cases 0.01 …)"
+        head, _, tail = line.partition(" (")
+        words = head.split()
+        sizes.append(int(words[2].replace(",", "")))
+        seconds.append(float(words[5]))
+        fields = tail.rstrip(")").split()
+        for name, value in zip(fields[::2], fields[1::2], strict=True):
+            stages.setdefault(name, []).append(float(value))
+    means = ", ".join(f"{name} {statistics.mean(values):.2f}" for name, values in stages.items())
+    return [
+        lines[-1],
+        f"{len(batches):,} batches of {statistics.mean(sizes):,.0f} events on average, {statistics.mean(seconds):.2f} s "
+        f"each in the transaction; mean stage seconds: {means}",
+    ]
 
 
 def drained(client: redis.Redis, stream: str) -> bool:
@@ -173,7 +193,7 @@ def main() -> None:
     parser.add_argument("--preset", default="demo")
     parser.add_argument("--live-days", type=int, default=30, help="the preset's last days, streamed (the rest loaded)")
     parser.add_argument("--events", type=int, default=1_000_000, help="events in the throughput run")
-    parser.add_argument("--batch-events", type=int, nargs="+", default=[50_000, 200_000])
+    parser.add_argument("--batch-events", type=int, nargs="+", default=[200_000, 50_000])
     parser.add_argument("--rate", type=int, default=10_000, help="events/s of the lag run")
     parser.add_argument("--duration", type=float, default=600, help="seconds of the lag run (0: none)")
     parser.add_argument("--sink", choices=("stream", "http"), default="stream")
@@ -216,7 +236,8 @@ def main() -> None:
                 print(f"lag at {args.rate:,} events/s for {args.duration:.0f} s:", flush=True)
                 lag_run(args, client, stream, line)
             if writer is not None:
-                print(f"  {stop_writer(writer)}", flush=True)
+                for line in stop_writer(writer):
+                    print(f"  {line}", flush=True)
                 client.delete(stream)
     finally:
         if server is not None:
