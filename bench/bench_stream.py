@@ -219,6 +219,7 @@ def main() -> None:
         server.start()
         redis_url = server.connection_url
     client = redis.Redis.from_url(redis_url) if redis_url else None
+    writer = None
     try:
         for batch_events in args.batch_events if args.sink == "stream" else [None]:
             stream = f"pccovid:bench:{os.getpid()}:{batch_events}"
@@ -236,10 +237,13 @@ def main() -> None:
                 print(f"lag at {args.rate:,} events/s for {args.duration:.0f} s:", flush=True)
                 lag_run(args, client, stream, line)
             if writer is not None:
-                for line in stop_writer(writer):
-                    print(f"  {line}", flush=True)
+                for said in stop_writer(writer):
+                    print(f"  {said}", flush=True)
+                writer = None
                 client.delete(stream)
     finally:
+        if writer is not None:
+            writer.kill()
         if server is not None:
             server.stop()
 

@@ -219,7 +219,7 @@ class StreamConsumer:
 
     def drain(self, idle_ms: int = 300) -> None:
         """Commits until the stream holds nothing new or pending (tests, benches, `pccovid writer --drain`)."""
-        while self.step(block_ms=idle_ms) or self._carry or self.client.xlen(self.stream):
+        while not self._stop.is_set() and (self.step(block_ms=idle_ms) or self._carry or self.client.xlen(self.stream)):
             pass
         self._wait()
 
