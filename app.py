@@ -9,7 +9,7 @@ import threading
 import dash
 
 from components.shell import shell_layout
-from data import config, health, pipeline, runtime
+from data import config, consumer, health, pipeline, runtime
 from web import callback_requests, callback_slots, compression, endpoints, page_scripts, push
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -18,6 +18,8 @@ runtime.open_store()
 health.PROBE.start()
 # The tracing index is built once, on the writer thread, in the background; no request ever builds it.
 pipeline.start_tracing(runtime.store())
+# The ingest stream's events reach the store through the same writer, in batches (data/consumer.py).
+stream_consumer = consumer.start_for(runtime.store())
 
 app = dash.Dash(
     __name__,

@@ -9,6 +9,7 @@ import logging
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -87,8 +88,9 @@ def cmd_scenario(args: argparse.Namespace) -> None:
     print(f"written to {out} in {seconds:.1f} s")
 
 
-def build_demo(db: Path, dataset: Path = DEMO_DATASET) -> bool:
-    """Generates and loads the demo scenario when the store does not exist yet; True if it did."""
+def build_demo(db: Path, dataset: Path = DEMO_DATASET, hold_back: int = 0) -> bool:
+    """Generates and loads the demo scenario when the store does not exist yet; True if it did. The last `hold_back`
+    days are left out, for a live replay to bring them (`make run`)."""
     if db.exists():
         return False
     import scenario
@@ -110,7 +112,7 @@ def build_demo(db: Path, dataset: Path = DEMO_DATASET) -> bool:
     try:
         report = load_dataset(store, folders[0], progress=_progress)
         print("\n".join(report.lines()), flush=True)
-        for folder in folders[1:]:
+        for folder in folders[1 : len(folders) - hold_back]:
             day = load_dataset(store, folder)
             events = sum(t.loaded for t in day.tables)
             print(f"  … {folder.name}: {events:,} events loaded and traced in {day.seconds:.1f} s", flush=True)
@@ -121,7 +123,9 @@ def build_demo(db: Path, dataset: Path = DEMO_DATASET) -> bool:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    if not build_demo(Path(args.db)):
+    if not 0 <= args.hold_back < DEMO_LIVE_DAYS:
+        raise CommandError(f"--hold-back {args.hold_back} must be 0 to {DEMO_LIVE_DAYS - 1}")
+    if not build_demo(Path(args.db), hold_back=args.hold_back):
         print(f"Store {args.db} already exists; nothing to build.")
 
 
@@ -162,6 +166,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
                 "timeout": 120,
                 "control_socket_disable": True,
                 "post_worker_init": _end_streams_at_stop,
+                "when_ready": start_replay,
+                "on_exit": stop_replay,
                 "accesslog": "-" if args.access_log else None,
             }
             for key, value in settings.items():
@@ -173,9 +179,151 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
             return server
 
+    replaying: list[subprocess.Popen] = []
+
+    def start_replay(_arbiter) -> None:
+        if args.replay:
+            replaying.append(_start_replay(args, redis_url))
+
+    def stop_replay(_arbiter) -> None:
+        for process in replaying:
+            process.terminate()
+
     where = "embedded Valkey" if is_embedded() else "Redis"
     print(f"PC-Covid command centre: http://{host}:{port}  (store {db}, {where} {masked(redis_url)})", flush=True)
     CommandCentre().run()
+
+
+def cmd_writer(args: argparse.Namespace) -> None:
+    """The one writer on its own: reads the ingest stream into the store until stopped (or, with --drain, until the
+    stream is empty). For tests and benches; `pccovid serve` runs the same consumer inside the server."""
+    from data import consumer, pipeline, runtime
+    from data.store import StoreError
+
+    if not os.environ.get("REDIS_URL"):
+        raise CommandError("set REDIS_URL to the Redis server the ingest API writes to")
+    try:
+        store = runtime.open_store(Path(args.db))
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+    # The first batch would wait for the tracing index anyway; "writer:" below then means ready to commit.
+    pipeline.start_tracing(store).join()
+    reader = consumer.StreamConsumer(
+        store,
+        runtime.redis_client(),
+        stream=args.stream,
+        max_events=args.batch_events,
+        max_wait_s=args.batch_ms / 1000,
+        on_batch=_print_batch if args.report else None,
+    )
+    # A stop (SIGTERM, Ctrl-C) lets the batch being written commit and be acknowledged first.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: reader.stop(wait_s=0))
+    signal.signal(signal.SIGINT, lambda _signum, _frame: reader.stop(wait_s=0))
+    print(f"writer: {args.db} <- {reader.stream} (group {reader.group}, consumer {reader.consumer})", flush=True)
+    try:
+        if args.drain:
+            reader.drain()
+        else:
+            reader.run()
+    finally:
+        runtime.close()
+    s = reader.stats
+    print(f"writer: {s.batches:,} batches, {s.events:,} events, {s.loaded:,} stored, {s.refused:,} refused", flush=True)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day such as 2021-08-02") from None
+
+
+def cmd_replay(args: argparse.Namespace) -> None:
+    """Posts a dataset's events in the order they reached the platform, `--speed` epidemic seconds per second."""
+    from scenario import live
+    from scenario.replay import last_day
+
+    folder = Path(args.dataset)
+    if not folder.is_dir():
+        raise CommandError(f"{folder}: not a folder")
+    since = args.since
+    if args.last_days:
+        try:
+            since = last_day(folder) - dt.timedelta(days=args.last_days - 1)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+    speed = 0 if args.max else args.speed
+    if speed < 0:
+        raise CommandError(f"--speed {speed} must be 0 (as fast as possible) or more")
+    if args.stream is not None:
+        from data.consumer import stream_key
+        from data.redis_server import client
+
+        if not os.environ.get("REDIS_URL"):
+            raise CommandError("--stream appends to the Redis server in REDIS_URL; set it")
+        sink = live.StreamSink(client(), args.stream or stream_key())
+        where = f"the stream {sink.stream} (bypassing the API)"
+    else:
+        key = args.key or os.environ.get("PCCOVID_SITE_KEY")
+        if not key:
+            raise CommandError("--key (or PCCOVID_SITE_KEY): the site key `pccovid site add` printed")
+        try:
+            sink = live.HttpSink(args.url, key)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        where = args.url
+    try:
+        line = live.timeline(folder, since=since)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    pace = "as fast as possible" if speed == 0 else f"{speed:g} epidemic seconds per second"
+    print(f"replay: {len(line):,} events from {since or 'the start'} to {where}, {pace}", flush=True)
+    shown = [time.monotonic()]
+
+    def progress(done: int, total: int) -> None:
+        if time.monotonic() - shown[0] >= 10 or done == total:
+            shown[0] = time.monotonic()
+            at = dt.datetime.fromtimestamp(int(line.arrival_us[done - 1]) / 1e6, VN)
+            print(
+                f"  … {done:,} of {total:,} events sent, epidemic time {at:%Y-%m-%d %H:%M}", file=sys.stderr, flush=True
+            )
+
+    started = time.perf_counter()
+    try:
+        live.replay(line, sink, speed=speed, post_events=args.post_events, progress=progress)
+    except live.ReplayError as exc:
+        raise CommandError(str(exc)) from exc
+    seconds = time.perf_counter() - started
+    sent = sink.sent
+    print(
+        f"replay: {sent.events:,} events in {sent.posts:,} posts in {seconds:.1f} s ({sent.events / max(seconds, 1e-9):,.0f}/s); "
+        f"accepted {sent.accepted:,}, duplicates {sent.duplicates:,}, rejected {sent.rejected:,}, retries {sent.retries:,}",
+        flush=True,
+    )
+    for reason, count in sorted(sent.reasons.items(), key=lambda item: -item[1])[:5]:
+        print(f"  rejected {count:,}: {reason}", flush=True)
+
+
+def _start_replay(args: argparse.Namespace, redis_url: str) -> subprocess.Popen:
+    """`serve --replay DIR`: once the server listens, replays the dataset's last days in the background (a live
+    epidemic for a newcomer). Through the API with the site key in PCCOVID_SITE_KEY; without one, straight onto the
+    stream the server's writer reads (bypassing the API's checks)."""
+    command = [sys.executable, "-m", "cli", "replay", args.replay, "--last-days", str(args.replay_last_days)]
+    command += ["--speed", str(args.replay_speed)]
+    env = dict(os.environ, REDIS_URL=redis_url)
+    if os.environ.get("PCCOVID_SITE_KEY"):
+        command += ["--url", f"http://{args.host}:{args.port}"]
+    else:
+        command += ["--stream"]
+        log.warning("serve --replay: no PCCOVID_SITE_KEY, so the replay appends to the stream, bypassing the API")
+    print(f"Replaying the last {args.replay_last_days} days of {args.replay} in the background.", flush=True)
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+def _print_batch(report, received) -> None:
+    events = sum(r.events for r in received)
+    stages = " ".join(f"{name} {seconds:.2f}" for name, seconds in report.stages.items())
+    print(f"batch {report.load_id}: {events:,} events in {report.seconds:.2f} s ({stages})", flush=True)
 
 
 def parse_instant(text: str) -> dt.datetime:
@@ -268,6 +416,9 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="build the demo store (scenario + load) if there is none")
     p.add_argument("--db", default=default_db)
+    p.add_argument(
+        "--hold-back", type=int, default=0, metavar="N", help="leave the last N days out, for `serve --replay` to bring"
+    )
     p.set_defaults(run=cmd_demo)
 
     p = sub.add_parser("serve", help="run the dashboard")
@@ -277,7 +428,45 @@ def parser() -> argparse.ArgumentParser:
     # Many threads, few of them drawing pages at once (web/callback_slots.py): light requests never queue.
     p.add_argument("--threads", type=int, default=64)
     p.add_argument("--access-log", action="store_true")
+    p.add_argument("--replay", metavar="DIR", help="replay this dataset's last days in the background (make run)")
+    p.add_argument("--replay-last-days", type=int, default=2, metavar="N")
+    p.add_argument("--replay-speed", type=float, default=60, help="epidemic seconds per second (default 60)")
     p.set_defaults(run=cmd_serve)
+
+    p = sub.add_parser("writer", help="the one writer alone: commit the ingest stream's events to the store")
+    p.add_argument("--db", default=default_db)
+    p.add_argument("--stream", help="the stream's key (default PCCOVID_STREAM or pccovid:ingest)")
+    p.add_argument("--batch-events", type=int, default=200_000, help="events per batch at most (default 200,000)")
+    p.add_argument("--batch-ms", type=int, default=200, help="how long a batch waits for more events (default 200)")
+    p.add_argument("--drain", action="store_true", help="stop once the stream holds nothing new or pending")
+    p.add_argument("--report", action="store_true", help="print each batch's events and stage seconds")
+    p.set_defaults(run=cmd_writer)
+
+    p = sub.add_parser("replay", help="post a dataset's events in time order through the ingest API (a live epidemic)")
+    p.add_argument("dataset", metavar="DIR")
+    p.add_argument(
+        "--speed",
+        type=float,
+        default=60,
+        help="epidemic seconds per second (60: an hour a minute; 0: as fast as possible)",
+    )
+    p.add_argument("--max", action="store_true", help="as fast as the API takes them (--speed 0)")
+    since = p.add_mutually_exclusive_group()
+    since.add_argument("--from", dest="since", type=_day, metavar="DAY", help="the first local day to replay")
+    since.add_argument("--last-days", type=int, metavar="N", help="replay only the dataset's last N days")
+    p.add_argument(
+        "--url", default="http://127.0.0.1:8050", help="the command centre or `pccovid ingest` serving the API"
+    )
+    p.add_argument("--key", help="the site key (default PCCOVID_SITE_KEY)")
+    p.add_argument(
+        "--stream",
+        nargs="?",
+        const="",
+        metavar="KEY",
+        help="append straight onto the ingest stream at REDIS_URL instead, bypassing the API (tests, benches)",
+    )
+    p.add_argument("--post-events", type=int, default=1000, help="events per post at most (the API takes 10,000)")
+    p.set_defaults(run=cmd_replay)
 
     p = sub.add_parser("trace", help="trace a confirmed case (F1, F2, points), or every case")
     which = p.add_mutually_exclusive_group(required=True)

@@ -29,6 +29,10 @@ BENCHMARKS = [
         ["bench_pipeline.py", "--preset", "bench"],
     ),
     ("/health alone and under 32 trace pages (issue 10)", ["bench_health.py"]),
+    (
+        "the ingest stream to committed, derived rows; the writer's lag at 10,000 events/s for 10 minutes (issue 12)",
+        ["bench_stream.py", "--preset", "demo", "--duration", "600"],
+    ),
 ]
 
 

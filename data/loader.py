@@ -131,7 +131,7 @@ def _source_view(con: duckdb.DuckDBPyConnection, table: Table, files: list[Path]
     rel.project(", ".join(items)).create_view("src", replace=True)
 
 
-def _bounds(now: dt.datetime) -> dict[str, object]:
+def bounds_at(now: dt.datetime) -> dict[str, object]:
     """The plausibility bounds (rules/plausibility.toml) as the validation queries bind them, for a load at `now`."""
     rule = plausibility()
     earliest_birth, latest_birth = rule.birth_range(rule.latest_event(now).astimezone(VN).date())
@@ -163,9 +163,16 @@ def _named(query: str, params: dict[str, object]) -> dict[str, object]:
     return {name: params[name] for name in set(re.findall(r"\$(\w+)", query)) if name in params}
 
 
-def _validate(con: duckdb.DuckDBPyConnection, table: Table, root: Path, bounds: dict[str, object]) -> None:
+def invalid_rows(con: duckdb.DuckDBPyConnection, table: Table, bounds: dict[str, object], limit: int) -> list[tuple]:
+    """The first `limit` rows of the view `src` that break the contract or the plausibility bounds, in (file, row)
+    order: (file, row, "column|reason", how many are invalid in all). The loader refuses the dataset on the first,
+    the stream (data/stream.py) refuses each event alone."""
     query = sql(f"load/validate_{table.name}")
-    found = con.execute(query, _named(query, bounds)).fetchall()
+    return con.execute(query, {**_named(query, bounds), "invalid_rows": limit}).fetchall()
+
+
+def _validate(con: duckdb.DuckDBPyConnection, table: Table, root: Path, bounds: dict[str, object]) -> None:
+    found = invalid_rows(con, table, bounds, 1)
     if found:
         file, row, problem, invalid = found[0]
         column, _, reason = problem.partition("|")
@@ -204,7 +211,7 @@ def _check_conflicts(con: duckdb.DuckDBPyConnection, table: Table, root: Path, l
     )
 
 
-def _deduplicate(con: duckdb.DuckDBPyConnection, table: Table) -> int:
+def deduplicate(con: duckdb.DuckDBPyConnection, table: Table) -> int:
     """Events sent twice in one dataset count once: keep the first copy (only when there are copies); returns how many
     copies there were. `_check_conflicts` then refuses a copy that differs from the first."""
     copies = con.execute(sql("load/copies")).fetchall()[0][0]
@@ -215,7 +222,7 @@ def _deduplicate(con: duckdb.DuckDBPyConnection, table: Table) -> int:
     return copies
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return con.execute(sql("load/row_count"), {"table_name": table}).fetchall()[0][0]
 
 
@@ -259,7 +266,7 @@ class DatasetBatch:
         folder, tables = self.folder, self.tables
         for name, files in tables.items():
             _check_columns(con, TABLES[name], files, folder)
-        bounds = _bounds(dt.datetime.now(dt.UTC))
+        bounds = bounds_at(dt.datetime.now(dt.UTC))
         con.execute(sql("load/shown_values"))
         reports = []
         for name in LOAD_ORDER:
@@ -272,9 +279,9 @@ class DatasetBatch:
             try:
                 _source_view(con, table, files, columns)
                 _validate(con, table, folder, bounds)
-                entry = TableReport(name, len(files), read=_count(con, "src"))
-                copies = _deduplicate(con, table)
-                before = _count(con, name)
+                entry = TableReport(name, len(files), read=row_count(con, "src"))
+                copies = deduplicate(con, table)
+                before = row_count(con, name)
                 progress(f"{name}: appending {entry.read:,} rows")
                 con.execute(sql(f"load/insert_{name}"), {"load_id": load_id})
                 # Every copy again (deduplication left only the first of each key in `src`), against what is stored.
@@ -283,7 +290,7 @@ class DatasetBatch:
             except duckdb.Error as exc:
                 # Every step above reads the files again (`src` is a view over them).
                 raise _ReadFailed(table, files, exc) from exc
-            entry.loaded = _count(con, name) - before
+            entry.loaded = row_count(con, name) - before
             entry.already_loaded = entry.read - entry.loaded
             entry.seconds = time.perf_counter() - table_started
             reports.append(entry)

@@ -8,9 +8,9 @@
 
 The order is the dependencies': tracing reads the cases; the cards read the quarantines tracing writes; the levels
 read the day summaries and coverage. Every stage works on what the batch changed (its load id marks its rows). The
-file loader (data/loader.py) and, next, the stream consumer hand batches here; nothing else writes to the store.
-Just before the commit, a batch that added events counts them by minute of arrival, kind and district (`arrivals`):
-the wall's live panel reads events per minute by arrival, which the events' own times cannot say.
+file loader (data/loader.py) and the stream's consumer (data/stream.py, data/consumer.py) hand batches here; nothing
+else writes to the store. Just before the commit, a batch that added events counts them by minute of arrival, kind and
+district (`arrivals`): the wall's live panel reads events per minute by arrival, which the events' own times cannot say.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class TableReport:
     read: int = 0
     loaded: int = 0
     already_loaded: int = 0
+    rejected: int = 0  # refused alone (the stream); a file load refuses the whole dataset instead
     seconds: float = 0.0
 
 
@@ -67,11 +68,13 @@ class LoadReport:
         out = [
             f"{'table':<13}{'files':>6}{'read':>14}{'loaded':>14}{'already there':>15}{'rejected':>10}{'rows/s':>12}"
         ]
-        # A load is all or nothing: one rejected row refuses the dataset, so a committed load rejected none. The
-        # column stays because outside tools read it (CONTRACT §2).
+        # A file load is all or nothing: one rejected row refuses the dataset, so a committed load rejected none. The
+        # stream's batches refuse events alone (data/stream.py), and count them here.
         for t in self.tables:
             rate = f"{t.read / t.seconds:,.0f}" if t.seconds else "-"
-            out.append(f"{t.table:<13}{t.files:>6}{t.read:>14,}{t.loaded:>14,}{t.already_loaded:>15,}{0:>10}{rate:>12}")
+            out.append(
+                f"{t.table:<13}{t.files:>6}{t.read:>14,}{t.loaded:>14,}{t.already_loaded:>15,}{t.rejected:>10,}{rate:>12}"
+            )
         if self.stages:
             out.append("stages: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.stages.items()))
         out.append(f"load {self.load_id} committed in {self.seconds:.1f} s; data version {self.data_version}")
@@ -79,7 +82,7 @@ class LoadReport:
 
 
 class Batch(Protocol):
-    """Events to append: a dataset folder (the loader), entries of the ingest stream (next)."""
+    """Events to append: a dataset folder (the loader), entries of the ingest stream (data/stream.py)."""
 
     source: str  # recorded in `loads`
 

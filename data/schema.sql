@@ -133,6 +133,22 @@ CREATE TABLE IF NOT EXISTS infections (
     load_id  INTEGER NOT NULL
 );
 
+-- Events the stream's writer refused alone (data/stream.py): one row per refused event of a stream entry (event_index
+-- -1: the whole entry could not be read). The API accepted them, the store could not (a person the register does
+-- not know yet, a conflicting re-send): kept with the reason instead of blocking the stream or being dropped.
+CREATE TABLE IF NOT EXISTS refused_events (
+    entry_id    VARCHAR NOT NULL,
+    event_index INTEGER NOT NULL,
+    site        VARCHAR NOT NULL,
+    kind        VARCHAR NOT NULL,
+    event_id    BIGINT,
+    field       VARCHAR NOT NULL,
+    reason      VARCHAR NOT NULL,
+    event       VARCHAR NOT NULL,
+    received_at TIMESTAMPTZ,
+    load_id     INTEGER NOT NULL
+);
+
 -- Derived: one row per confirmed case (F0), the first positive test that counts under the rule version.
 CREATE TABLE IF NOT EXISTS cases (
     person_id    BIGINT PRIMARY KEY,

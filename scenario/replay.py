@@ -38,7 +38,8 @@ def table_source(dataset: Path, name: str) -> Path | None:
     return None
 
 
-def _last_day(dataset: Path) -> dt.date:
+def last_day(dataset: Path) -> dt.date:
+    """The last local day with a test result: where a dataset ends."""
     source = table_source(dataset, "tests")
     if source is None:
         raise ValueError(f"{dataset}: no tests.parquet (nor tests/): the last day of the data comes from test results")
@@ -53,7 +54,7 @@ def split_by_day(dataset: Path, out: Path, live_days: int = 7) -> list[Path]:
     of those days; returns the folders in the order to load them. Rewrites `out` from scratch."""
     if live_days < 1:
         raise ValueError("live_days must be at least 1")
-    last = _last_day(dataset)
+    last = last_day(dataset)
     days = [last - dt.timedelta(days=n) for n in range(live_days - 1, -1, -1)]
     edges = [dt.datetime.combine(d, dt.time(), VN) for d in days] + [
         dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), VN)

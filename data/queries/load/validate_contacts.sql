@@ -1,4 +1,4 @@
--- The first invalid Bluetooth encounter of the dataset being loaded and how many are invalid: at most one row (file, row, problem, invalid).
+-- The first $invalid_rows invalid Bluetooth encounters of the batch being loaded (file, row order) and how many are invalid in all: one row per invalid Bluetooth encounter shown (file, row, problem, invalid); the loader shows one, the stream refuses each.
 -- Bounds ($id_min, $earliest_ts, $max_duration_s, $max_distance_m…) come from rules/plausibility.toml; NaN passes
 -- comparisons in DuckDB, hence isfinite.
 WITH checked AS (
@@ -31,4 +31,4 @@ SELECT _file, _row, problem, count(*) OVER () AS invalid
 FROM checked
 WHERE problem IS NOT NULL
 ORDER BY _file, _row
-LIMIT 1
+LIMIT $invalid_rows

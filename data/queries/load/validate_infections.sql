@@ -1,4 +1,4 @@
--- The first invalid ground-truth infection of the dataset being loaded and how many are invalid: at most one row (file, row, problem, invalid).
+-- The first $invalid_rows invalid ground-truth infections of the batch being loaded (file, row order) and how many are invalid in all: one row per invalid ground-truth infection shown (file, row, problem, invalid); the loader shows one, the stream refuses each.
 -- Bounds ($id_min, $earliest_ts, $latest_ts…) come from rules/plausibility.toml.
 WITH checked AS (
     SELECT
@@ -28,4 +28,4 @@ SELECT _file, _row, problem, count(*) OVER () AS invalid
 FROM checked
 WHERE problem IS NOT NULL
 ORDER BY _file, _row
-LIMIT 1
+LIMIT $invalid_rows

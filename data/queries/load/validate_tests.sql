@@ -1,4 +1,4 @@
--- The first invalid test of the dataset being loaded and how many are invalid: at most one row (file, row, problem, invalid).
+-- The first $invalid_rows invalid tests of the batch being loaded (file, row order) and how many are invalid in all: one row per invalid test shown (file, row, problem, invalid); the loader shows one, the stream refuses each.
 -- Bounds ($id_min, $earliest_ts, $latest_ts, $max_result_days…) come from rules/plausibility.toml.
 WITH checked AS (
     SELECT
@@ -29,4 +29,4 @@ SELECT _file, _row, problem, count(*) OVER () AS invalid
 FROM checked
 WHERE problem IS NOT NULL
 ORDER BY _file, _row
-LIMIT 1
+LIMIT $invalid_rows

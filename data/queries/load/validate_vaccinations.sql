@@ -1,4 +1,4 @@
--- The first invalid vaccination of the dataset being loaded and how many are invalid: at most one row (file, row, problem, invalid).
+-- The first $invalid_rows invalid vaccinations of the batch being loaded (file, row order) and how many are invalid in all: one row per invalid vaccination shown (file, row, problem, invalid); the loader shows one, the stream refuses each.
 -- Bounds ($id_min, $earliest_ts, $dose_min, $max_chars_vaccine, $forbidden…) come from rules/plausibility.toml.
 WITH checked AS (
     SELECT
@@ -27,4 +27,4 @@ SELECT _file, _row, problem, count(*) OVER () AS invalid
 FROM checked
 WHERE problem IS NOT NULL
 ORDER BY _file, _row
-LIMIT 1
+LIMIT $invalid_rows
