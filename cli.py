@@ -33,6 +33,7 @@ def _progress(message: str) -> None:
 
 def cmd_load(args: argparse.Namespace) -> None:
     from data.loader import DatasetError, load_dataset
+    from data.reference_export import export as export_reference
     from data.store import Store, StoreError
 
     try:
@@ -41,6 +42,7 @@ def cmd_load(args: argparse.Namespace) -> None:
         raise CommandError(str(exc)) from exc
     try:
         report = load_dataset(store, Path(args.dataset), progress=None if args.quiet else _progress)
+        export_reference(store)  # the ingest API's known ids and venue provinces
     except DatasetError as exc:
         raise CommandError(f"{exc} — nothing was loaded") from exc
     finally:

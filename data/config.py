@@ -28,3 +28,9 @@ def db_path() -> Path:
 def redis_url() -> str | None:
     """An external Redis or Valkey server; None means: start the embedded one."""
     return os.environ.get("REDIS_URL") or None
+
+
+def reference_dir(db: Path | None = None) -> Path:
+    """The ingest API's reference snapshot of a store (`<store>.reference/` unless PCCOVID_REFERENCE_DIR)."""
+    found = os.environ.get("PCCOVID_REFERENCE_DIR")
+    return Path(found) if found else (db or db_path()).with_suffix(".reference")

@@ -54,6 +54,7 @@ def _create(client: redis.Redis, folder: Path) -> int:
     if key_id > 0xFFFF:
         raise KeyringError("no key id left (65,535 keys made)")
     private = Ed25519PrivateKey.generate()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = _private_path(folder, key_id)
     # Owner-only from the first byte: the file is created with its mode, never widened afterwards.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
