@@ -37,6 +37,9 @@ _CHOICES = {
 _MISSING = re.compile(r"Object missing required field `(?P<field>[^`]+)`")
 
 
+_TOO_DEEP = "not JSON this API reads: nested too deeply"
+
+
 class BadRequest(ValueError):
     """400: not JSON, or not the shape of CONTRACT §5."""
 
@@ -74,7 +77,7 @@ def _reason(error: msgspec.ValidationError) -> str:
 def _event_id(raw: msgspec.Raw) -> int | None:
     try:
         found = _any.decode(raw)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         return None
     value = found.get("event_id") if isinstance(found, dict) else None
     return value if type(value) is int and _RULES.id_range[0] <= value <= _RULES.id_range[1] else None
@@ -88,10 +91,16 @@ def decode(body: bytes) -> tuple[list[schema.EventIn | None], list[Rejection]]:
         pass  # some event is wrong, or the body is not the shape: read it again event by event
     except msgspec.DecodeError as error:
         raise BadRequest(f"not JSON: {error}") from None
+    except RecursionError:
+        raise BadRequest(_TOO_DEEP) from None
     try:
         loose = _loose.decode(body)
     except msgspec.ValidationError as error:
         raise BadRequest(f'not the shape {{"events": [...]}}: {_reason(error)}') from None
+    except msgspec.DecodeError as error:  # broken after a first event that was read but wrong
+        raise BadRequest(f"not JSON: {error}") from None
+    except RecursionError:
+        raise BadRequest(_TOO_DEEP) from None
     if len(loose.events) > schema.MAX_EVENTS:
         raise TooLarge(f"{len(loose.events):,} events; at most {schema.MAX_EVENTS:,} a request")
     decoded: list[schema.EventIn | None] = []
@@ -102,6 +111,9 @@ def decode(body: bytes) -> tuple[list[schema.EventIn | None], list[Rejection]]:
         except msgspec.ValidationError as error:
             decoded.append(None)
             rejected.append(Rejection(index, _event_id(raw), _reason(error)))
+        except RecursionError:
+            decoded.append(None)
+            rejected.append(Rejection(index, None, "nested too deeply"))
     return decoded, rejected
 
 

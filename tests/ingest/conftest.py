@@ -79,10 +79,12 @@ def run_ingest(url: str, reference: Path, folder: Path, env: dict[str, str] | No
     except RuntimeError:
         process.terminate()
         raise RuntimeError((folder / "ingest.log").read_text()) from None
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
 
 
 def post(base: str, body: object, key: str | None, headers: dict[str, str] | None = None) -> tuple[int, dict, dict]:
