@@ -7,7 +7,7 @@ the json module, and its types generate the OpenAPI document (ingest/schema.py).
 
 A request goes: site key -> size (Content-Length, then a capped read) -> the site's rate so far -> back-pressure ->
 decode and check every event (ingest/validate.py) -> one Redis round trip for the rate and recent duplicates -> one
-MULTI that appends the good events to the stream as one entry, remembers their ids and counts QR refusals -> 202.
+script that appends the good events to the stream as one entry, remembers their ids and counts QR refusals -> 202.
 Redis answers a write only once it is in the append-only file (data/redis_server.py), so a 202 is durable.
 """
 
@@ -72,6 +72,8 @@ class IngestService:
         self._keys_checked = -KEYS_CHECK_S
         self._pressure: tuple[float, str | None] = (-PRESSURE_CHECK_S, None)
         self._over_rate: dict[str, int] = {}  # site -> the second in which it went over its rate
+        self._check = self.client.register_script(_CHECK)
+        self._append = self.client.register_script(_APPEND)
         self._lock = threading.Lock()
 
     def _refresh_keys(self) -> None:
@@ -153,46 +155,92 @@ class IngestService:
         for event in good:
             by_table.setdefault(schema.TABLE_OF_TAG[event.__struct_config__.tag], []).append(event)
         rate_key = f"pccovid:ingest:rate:{site.name}:{second}"
-        with self.client.pipeline(transaction=False) as pipe:
-            pipe.incrby(rate_key, posted)
-            pipe.expire(rate_key, 5)
-            for table, found in by_table.items():
-                ids = [e.event_id for e in found]
-                for key in self._seen_keys(table, second):
-                    pipe.smismember(key, ids)
-            answers = pipe.execute()
-        if answers[0] > site.rate:
+        seen_keys = [key for table in by_table for key in self._seen_keys(table, second)]
+        ids = [",".join(str(e.event_id) for e in found) for found in by_table.values()]
+        answer = self._check(keys=[rate_key, *seen_keys], args=[posted, *ids])
+        if int(answer[0]) > site.rate:
             self._over_rate[site.name] = second
             raise Answer(429, f"site {site.name} is over its {site.rate:,} events a second", retry_after=1)
         fresh: list[events.Event] = []
         duplicates = 0
-        at = 2
-        for found in by_table.values():
-            now_bucket, last_bucket = answers[at], answers[at + 1]
-            at += 2
-            for event, seen_now, seen_before in zip(found, now_bucket, last_bucket, strict=True):
-                if seen_now or seen_before:
+        for found, flags in zip(by_table.values(), answer[1:], strict=True):
+            for event, flag in zip(found, flags, strict=True):
+                if flag == 49:  # b"1": seen
                     duplicates += 1
                 else:
                     fresh.append(event)
         return fresh, duplicates
 
     def _queue(self, site: Site, good: list[events.Event], qr_refused: dict[str, int], second: int) -> None:
-        """One MULTI: the entry, the ids it carries, the QR refusal counters; all of it or none of it."""
-        with self.client.pipeline(transaction=True) as pipe:
-            if good:
-                entry = events.Entry(site.name, site.province, int(time.time() * 1000), good)
-                pipe.xadd(self.stream_key, events.encode(entry))
-                by_table: dict[str, list[int]] = {}
-                for event in good:
-                    by_table.setdefault(schema.TABLE_OF_TAG[event.__struct_config__.tag], []).append(event.event_id)
-                for table, ids in by_table.items():
-                    key = self._seen_keys(table, second)[0]
-                    pipe.sadd(key, *ids)
-                    pipe.expire(key, SEEN_KEEP_S)
-            for reason, count in qr_refused.items():
-                pipe.hincrby(keys.REFUSED, reason, count)
-            pipe.execute()
+        """One script, atomic: the entry, the ids it carries, the QR refusal counters; all of it or none of it."""
+        fields = {b"v": b"", b"e": b""}
+        by_table: dict[str, list[str]] = {}
+        if good:
+            fields = events.encode(events.Entry(site.name, site.province, int(time.time() * 1000), good))
+            for event in good:
+                by_table.setdefault(schema.TABLE_OF_TAG[event.__struct_config__.tag], []).append(str(event.event_id))
+        seen_keys = [self._seen_keys(table, second)[0] for table in by_table]
+        refused = [x for reason, count in qr_refused.items() for x in (reason, count)]
+        self._append(
+            keys=[self.stream_key, keys.REFUSED, *seen_keys],
+            args=[
+                fields[b"v"],
+                fields[b"e"],
+                SEEN_KEEP_S,
+                len(seen_keys),
+                *(",".join(i) for i in by_table.values()),
+                *refused,
+            ],
+        )
+
+
+# Ids travel as one comma-separated argument per table, answered by one string of 0/1 flags: redis-py packing and
+# parsing 10,000 arguments and replies a request cost more than everything else the API does.
+_CHECK = """
+local posted = redis.call('INCRBY', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], 5)
+local answer = {posted}
+for t = 2, #ARGV do
+    local now, before = KEYS[2 * t - 2], KEYS[2 * t - 1]
+    local flags = {}
+    for id in string.gmatch(ARGV[t], '[^,]+') do
+        if redis.call('SISMEMBER', now, id) == 1 or redis.call('SISMEMBER', before, id) == 1 then
+            flags[#flags + 1] = '1'
+        else
+            flags[#flags + 1] = '0'
+        end
+    end
+    answer[#answer + 1] = table.concat(flags)
+end
+return answer
+"""
+
+# The entry and the ids it carries are written together (a script runs whole, and its writes reach the AOF as one
+# transaction), so an id is remembered only if its event is queued: a duplicate dropped later is never a loss.
+_APPEND = """
+if ARGV[1] ~= '' then
+    redis.call('XADD', KEYS[1], '*', 'v', ARGV[1], 'e', ARGV[2])
+end
+local tables = tonumber(ARGV[4])
+for t = 1, tables do
+    local key, ids = KEYS[2 + t], {}
+    for id in string.gmatch(ARGV[4 + t], '[^,]+') do
+        ids[#ids + 1] = id
+        if #ids == 1000 then
+            redis.call('SADD', key, unpack(ids))
+            ids = {}
+        end
+    end
+    if #ids > 0 then
+        redis.call('SADD', key, unpack(ids))
+    end
+    redis.call('EXPIRE', key, ARGV[3])
+end
+for r = 5 + tables, #ARGV, 2 do
+    redis.call('HINCRBY', KEYS[2], ARGV[r], ARGV[r + 1])
+end
+return 1
+"""
 
 
 _service: IngestService | None = None
