@@ -49,8 +49,12 @@ class Snapshot:
 def _member(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
     if len(sorted_ids) == 0:
         return np.zeros(len(ids), dtype=bool)
-    at = np.searchsorted(sorted_ids, ids).clip(0, len(sorted_ids) - 1)
-    return sorted_ids[at] == ids
+    # Looked up in order, the binary searches walk the memory map's pages in order too.
+    order = np.argsort(ids, kind="stable")
+    at = np.searchsorted(sorted_ids, ids[order]).clip(0, len(sorted_ids) - 1)
+    found = np.empty(len(ids), dtype=bool)
+    found[order] = sorted_ids[at] == ids[order]
+    return found
 
 
 def write_snapshot(folder: Path, people: np.ndarray, venues: np.ndarray, venue_province: np.ndarray) -> int:

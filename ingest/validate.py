@@ -146,9 +146,8 @@ def read(body: bytes, site: Site, snapshot: Snapshot, verifier: Verifier, now: d
         if event is None:
             continue
         if type(event) is CheckinIn:
-            problem = bad_time("ts", event.ts)
-            if problem:
-                reject(index, event, problem)
+            if not earliest <= event.ts <= latest:  # the common case in one comparison, the reason only when wrong
+                reject(index, event, bad_time("ts", event.ts))
                 continue
             if (event.person_id is None) == (event.qr is None):
                 reject(index, event, "person_id, qr: give exactly one (qr when a venue's scanner read the person's QR)")
