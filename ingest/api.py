@@ -75,12 +75,16 @@ class IngestService:
         self._check = self.client.register_script(_CHECK)
         self._append = self.client.register_script(_APPEND)
         self._lock = threading.Lock()
+        self._keys_lock = threading.Lock()
 
     def _refresh_keys(self) -> None:
-        now = time.monotonic()
-        if now - self._keys_checked >= KEYS_CHECK_S:
-            self._keys_checked = now
-            self.verifier.replace_keys(keys.public_keys(self.client))
+        if time.monotonic() - self._keys_checked >= KEYS_CHECK_S:
+            # Marked checked only once the keys are in: a thread arriving meanwhile waits rather than verifying
+            # against the empty ring of a new process (its tokens would read as signed by an unknown key).
+            with self._keys_lock:
+                if time.monotonic() - self._keys_checked >= KEYS_CHECK_S:
+                    self.verifier.replace_keys(keys.public_keys(self.client))
+                    self._keys_checked = time.monotonic()
 
     def back_pressure(self) -> str | None:
         """Why the queue takes nothing now (its backlog or Redis's memory), or None; asked at most every 0.25 s."""

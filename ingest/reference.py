@@ -108,12 +108,13 @@ class Reference:
         self._lock = threading.Lock()
 
     def current(self) -> Snapshot | None:
-        now = time.monotonic()
-        if now - self._checked >= CHECK_S:
+        if self._snapshot is None or time.monotonic() - self._checked >= CHECK_S:
+            # Under the lock, and marked checked only once followed: a thread arriving meanwhile waits for the
+            # snapshot instead of answering without one.
             with self._lock:
-                if now - self._checked >= CHECK_S:
-                    self._checked = now
+                if self._snapshot is None or time.monotonic() - self._checked >= CHECK_S:
                     self._follow()
+                    self._checked = time.monotonic()
         return self._snapshot
 
     def _follow(self) -> None:
