@@ -25,6 +25,10 @@ BENCHMARKS = [
         ["bench_pipeline.py", "--preset", "bench"],
     ),
     ("/health alone and under 32 trace pages (issue 10)", ["bench_health.py"]),
+    (
+        "the ingest API alone: events/s to the durable stream, appendfsync always and everysec (issue 12)",
+        ["bench_ingest.py"],
+    ),
 ]
 
 
