@@ -66,7 +66,7 @@ class IngestService:
         self.client = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=1)
         self.sites = SiteBook(self.client)
         self.reference = Reference(reference_folder)
-        self.verifier = Verifier({})
+        self.verifier = Verifier({}, refresh=lambda: keys.public_keys(self.client))
         self.stream_key = stream_key or stream.stream_key()
         self.max_backlog = _max_backlog()
         self._keys_checked = -KEYS_CHECK_S

@@ -17,7 +17,9 @@ import base64
 import binascii
 import datetime as dt
 import struct
+import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -114,10 +116,25 @@ class Verifier:
     """
 
     MAX_REMEMBERED = 200_000
+    UNKNOWN_KEY_REFRESH_S = 0.5  # at most this often, an unknown key id sends for the key ring again
 
-    def __init__(self, keys: dict[int, PublicKey]) -> None:
+    def __init__(self, keys: dict[int, PublicKey], refresh: Callable[[], dict[int, PublicKey]] | None = None) -> None:
         self.keys = keys
         self._good: dict[str, Claims] = {}
+        self._refresh = refresh
+        self._refreshed = -self.UNKNOWN_KEY_REFRESH_S
+
+    def _public(self, key_id: int) -> PublicKey | None:
+        """The key of `key_id`; one unknown reads the ring again (rate-limited), so a key made by `pccovid qr rotate`
+        a moment ago verifies at once instead of after the next periodic refresh."""
+        public = self.keys.get(key_id)
+        if public is None and self._refresh is not None:
+            now = time.monotonic()
+            if now - self._refreshed >= self.UNKNOWN_KEY_REFRESH_S:
+                self._refreshed = now
+                self.replace_keys(self._refresh())
+                public = self.keys.get(key_id)
+        return public
 
     def replace_keys(self, keys: dict[int, PublicKey]) -> None:
         if {k: (v.state, v.key.public_bytes_raw()) for k, v in keys.items()} != {
@@ -131,7 +148,7 @@ class Verifier:
         claims = self._good.get(token)
         if claims is None:
             claims, message, signature = parse(token)
-            public = self.keys.get(claims.key_id)
+            public = self._public(claims.key_id)
             if public is None:
                 raise TokenRefused(Refusal.UNKNOWN_KEY)
             try:

@@ -13,11 +13,19 @@ import pytest
 from ingest import events, keys, sites
 from tests.ingest.conftest import post, queued
 
+_clock = {"now": dt.datetime.now(dt.UTC)}
+
+
+@pytest.fixture(autouse=True)
+def clock() -> None:
+    """'Now' read when each test starts (not at collection: the suite runs for minutes), the same all through it."""
+    _clock["now"] = dt.datetime.now(dt.UTC)
+
 
 def at(hours_ago: float) -> str:
-    """An instant `hours_ago` before now, in Viet Nam's time as a scanner sends it."""
-    now = dt.datetime.now(dt.UTC)
-    return (now - dt.timedelta(hours=hours_ago)).astimezone(dt.timezone(dt.timedelta(hours=7))).isoformat()
+    """An instant `hours_ago` before the test's now, in Viet Nam's time as a scanner sends it."""
+    instant = _clock["now"] - dt.timedelta(hours=hours_ago)
+    return instant.astimezone(dt.timezone(dt.timedelta(hours=7))).isoformat()
 
 
 def checkin(event_id: int, person_id: int = 1, venue_id: int = 77, **more) -> dict:
@@ -285,3 +293,25 @@ def test_openapi_document_is_valid_openapi_3(ingest_api: str) -> None:
         document = json.loads(response.read())
     validate(document)
     assert set(document["paths"]["/api/v1/events"]["post"]["responses"]) == {"202", "400", "401", "413", "429", "503"}
+
+
+def test_a_retired_qr_key_is_refused_by_running_apis_within_seconds(ingest_api: str, ingest_redis, site_key) -> None:
+    import time
+
+    token = keys.issue(ingest_redis, 9, days=2)
+    scan = {"type": "checkin", "event_id": 1, "venue_id": 77, "ts": at(0.5), "source": "venue_scan", "qr": token}
+    assert post(ingest_api, {"events": [scan]}, site_key)[1]["accepted"] == 1
+    keys.rotate(ingest_redis)
+    fresh = keys.issue(ingest_redis, 9, days=2)
+    keys.retire(ingest_redis, 1)
+    deadline = time.monotonic() + 5
+    event_id = 2
+    while True:
+        answer = post(ingest_api, {"events": [{**scan, "event_id": event_id}]}, site_key)[1]
+        if answer["rejected"]:
+            break
+        assert time.monotonic() < deadline, "a retired key's token was still accepted after 5 s"
+        event_id += 1
+        time.sleep(0.2)
+    assert answer["rejected"][0]["reason"] == "qr: retired key"
+    assert post(ingest_api, {"events": [{**scan, "event_id": 100, "qr": fresh}]}, site_key)[1]["accepted"] == 1
