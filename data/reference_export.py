@@ -39,17 +39,23 @@ def export(store: Store, folder: Path | None = None, *, force: bool = False) -> 
         return True
 
 
-def follow(store: Store, folder: Path | None = None) -> None:
-    """Exports now, and after every commit, in the background (the writer does not wait for it)."""
+def follow(store: Store, folder: Path | None = None) -> threading.Thread:
+    """Exports now, and after every commit, on one background thread (the writer does not wait for it; commits
+    arriving during an export make one more export, not one each)."""
+    changed = threading.Event()
 
-    def run(_version: int | None = None) -> None:
-        def work() -> None:
+    def run() -> None:
+        while True:
+            changed.wait()
+            changed.clear()
             try:
                 export(store, folder)
             except Exception:
+                # A store closed under it (the process is stopping) or a full disk: the log says which.
                 log.exception("exporting the ingest reference snapshot failed")
 
-        threading.Thread(target=work, name="pccovid-reference-export", daemon=True).start()
-
-    store.writer.on_commit(run)
-    run()
+    store.writer.on_commit(lambda _version: changed.set())
+    changed.set()
+    thread = threading.Thread(target=run, name="pccovid-reference-export", daemon=True)
+    thread.start()
+    return thread

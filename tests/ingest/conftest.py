@@ -83,7 +83,11 @@ def run_ingest(url: str, reference: Path, folder: Path, env: dict[str, str] | No
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker still finishing a request on a loaded machine
+            process.kill()
+            process.wait(timeout=10)
         log.close()
 
 

@@ -12,6 +12,10 @@ import random
 import socket
 from pathlib import Path
 
+# Imported here, not lazily by Hypothesis in the middle of a deep generation: pytest rewrites Hypothesis's modules as
+# it imports them, and on Python 3.11 parsing one that deep in the stack failed ("AST constructor recursion depth
+# mismatch") in a full run.
+import hypothesis.internal.conjecture.optimiser  # noqa: F401
 import numpy as np
 import pytest
 import requests
@@ -86,8 +90,14 @@ class Client:
         headers = {"Content-Type": "application/json"}
         if key is not None:
             headers["Authorization"] = f"Bearer {key}"
-        self.connection.request("POST", "/api/v1/events", body=body, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request("POST", "/api/v1/events", body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # gunicorn closes a keep-alive connection idle for 2 s (a slow moment of a loaded machine): again, anew.
+            self.connection.close()
+            self.connection.request("POST", "/api/v1/events", body=body, headers=headers)
+            response = self.connection.getresponse()
         return response.status, json.loads(response.read())
 
     def declared_only(self, key: str, length: int) -> int:
