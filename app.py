@@ -10,6 +10,7 @@ import dash
 
 from components.shell import shell_layout
 from data import config, consumer, health, pipeline, runtime
+from ingest import api as ingest_api
 from web import callback_requests, callback_slots, compression, endpoints, page_scripts, push
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -35,6 +36,7 @@ server = app.server
 page_scripts.defer(app)
 page_scripts.drop_babel_polyfill()
 endpoints.register(server)
+server.register_blueprint(ingest_api.blueprint())  # CONTRACT §5 on the dashboard's own address
 push.register(server)
 compression.enable(server)
 callback_requests.guard(app)  # before a slot is taken

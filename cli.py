@@ -34,6 +34,7 @@ def _progress(message: str) -> None:
 
 def cmd_load(args: argparse.Namespace) -> None:
     from data.loader import DatasetError, load_dataset
+    from data.reference_export import export as export_reference
     from data.store import Store, StoreError
 
     try:
@@ -42,6 +43,7 @@ def cmd_load(args: argparse.Namespace) -> None:
         raise CommandError(str(exc)) from exc
     try:
         report = load_dataset(store, Path(args.dataset), progress=None if args.quiet else _progress)
+        export_reference(store)  # the ingest API's known ids and venue provinces
     except DatasetError as exc:
         raise CommandError(f"{exc} — nothing was loaded") from exc
     finally:
@@ -326,6 +328,76 @@ def _print_batch(report, received) -> None:
     print(f"batch {report.load_id}: {events:,} events in {report.seconds:.2f} s ({stages})", flush=True)
 
 
+def _redis():
+    from data.redis_server import client
+
+    return client()
+
+
+def cmd_qr_issue(args: argparse.Namespace) -> None:
+    """The person's QR token on one line (CONTRACT §6); with --png, its image too."""
+    from ingest import keys
+
+    if not 0 <= args.person <= 2**63 - 1:
+        raise CommandError(f"--person {args.person} is not a person id (0 to 2^63 - 1)")
+    if not 1 <= args.days <= 3650:
+        raise CommandError(f"--days {args.days} must be 1 to 3650")
+    try:
+        token = keys.issue(_redis(), args.person, args.days)
+    except keys.KeyringError as exc:
+        raise CommandError(str(exc)) from exc
+    if args.png:
+        import segno
+
+        segno.make_qr(token, error="m").save(args.png, scale=6, border=4)
+    print(token)
+
+
+def cmd_qr_rotate(args: argparse.Namespace) -> None:
+    from ingest import keys
+
+    key_id = keys.rotate(_redis())
+    print(f"QR key {key_id} now signs; earlier keys still verify until retired (`pccovid qr retire ID`)")
+
+
+def cmd_qr_retire(args: argparse.Namespace) -> None:
+    from ingest import keys
+
+    try:
+        keys.retire(_redis(), args.key_id)
+    except keys.KeyringError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"QR key {args.key_id} retired: its tokens are refused")
+
+
+def cmd_site_add(args: argparse.Namespace) -> None:
+    from ingest import sites
+
+    try:
+        key = sites.add(_redis(), args.name, args.province, args.rate)
+    except sites.SiteError as exc:
+        raise CommandError(str(exc)) from exc
+    print(key)
+    print(f"site {args.name} ({args.province}): the key above is shown once and stored only hashed", file=sys.stderr)
+
+
+def cmd_site_revoke(args: argparse.Namespace) -> None:
+    from ingest import sites
+
+    try:
+        sites.revoke(_redis(), args.name)
+    except sites.SiteError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"site {args.name} revoked")
+
+
+def cmd_ingest(args: argparse.Namespace) -> None:
+    """The ingest API alone (CONTRACT §5): stateless, needing only Redis and the reference snapshot."""
+    from ingest.server import run
+
+    run(args.host, args.port, workers=args.workers, threads=args.threads, access_log=args.access_log)
+
+
 def parse_instant(text: str) -> dt.datetime:
     """An ISO 8601 instant; without an offset it is read in Viet Nam's time."""
     try:
@@ -467,6 +539,38 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--post-events", type=int, default=1000, help="events per post at most (the API takes 10,000)")
     p.set_defaults(run=cmd_replay)
+
+    p = sub.add_parser("ingest", help="run the ingest API alone (CONTRACT §5), needing only Redis")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8060)
+    p.add_argument("--workers", type=int, default=2, help="processes (each validates on its own core)")
+    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--access-log", action="store_true")
+    p.set_defaults(run=cmd_ingest)
+
+    p = sub.add_parser("site", help="the sites that may post events: add one (prints its key once), revoke one")
+    site = p.add_subparsers(dest="site_command", required=True)
+    q = site.add_parser("add", help="register a site and print its new key")
+    q.add_argument("--name", required=True)
+    q.add_argument("--province", required=True, help="the province code it posts for (79), or national")
+    q.add_argument("--rate", type=int, default=20_000, help="events a second it may post (default 20,000)")
+    q.set_defaults(run=cmd_site_add)
+    q = site.add_parser("revoke", help="revoke a site's key")
+    q.add_argument("name")
+    q.set_defaults(run=cmd_site_revoke)
+
+    p = sub.add_parser("qr", help="personal QR tokens (CONTRACT §6): issue one, rotate or retire the signing key")
+    qr = p.add_subparsers(dest="qr_command", required=True)
+    q = qr.add_parser("issue", help="print a person's signed QR token (and write its image with --png)")
+    q.add_argument("--person", type=int, required=True, metavar="ID")
+    q.add_argument("--days", type=int, default=30, help="valid for N days (default 30)")
+    q.add_argument("--png", metavar="FILE")
+    q.set_defaults(run=cmd_qr_issue)
+    q = qr.add_parser("rotate", help="make a new signing key; the old one still verifies until retired")
+    q.set_defaults(run=cmd_qr_rotate)
+    q = qr.add_parser("retire", help="refuse every token signed by a key id")
+    q.add_argument("key_id", type=int, metavar="KEY_ID")
+    q.set_defaults(run=cmd_qr_retire)
 
     p = sub.add_parser("trace", help="trace a confirmed case (F1, F2, points), or every case")
     which = p.add_mutually_exclusive_group(required=True)

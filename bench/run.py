@@ -33,6 +33,10 @@ BENCHMARKS = [
         "the ingest stream to committed, derived rows; the writer's lag at 10,000 events/s for 10 minutes (issue 12)",
         ["bench_stream.py", "--preset", "demo", "--duration", "600"],
     ),
+    (
+        "the ingest API alone: events/s to the durable stream, appendfsync always and everysec (issue 12)",
+        ["bench_ingest.py"],
+    ),
 ]
 
 

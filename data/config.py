@@ -42,3 +42,9 @@ def stale_seconds() -> int:
         return max(1, int(os.environ.get("PCCOVID_STALE_SECONDS") or 300))
     except ValueError:
         return 300
+
+
+def reference_dir(db: Path | None = None) -> Path:
+    """The ingest API's reference snapshot of a store (`<store>.reference/` unless PCCOVID_REFERENCE_DIR)."""
+    found = os.environ.get("PCCOVID_REFERENCE_DIR")
+    return Path(found) if found else (db or db_path()).with_suffix(".reference")

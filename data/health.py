@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 
 from data import runtime
+from ingest import stream
+from ingest.stream import StreamStatus
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,7 @@ class Check:
     data_version: int | None
     redis_ok: bool
     cached_data_version: int | None
+    stream: StreamStatus | None = None  # the ingest stream, None when Redis did not tell
 
     @property
     def age_s(self) -> float:
@@ -60,7 +63,13 @@ def check() -> Check:
         cached, redis_ok = runtime.data_version(), True
     except Exception:
         log.warning("health: Redis does not answer", exc_info=True)
-    return Check(time.monotonic(), store_ok, store_id, version, redis_ok, cached)
+    queue = None
+    if redis_ok:
+        try:
+            queue = stream.status(client)
+        except Exception:
+            log.warning("health: the ingest stream cannot be read", exc_info=True)
+    return Check(time.monotonic(), store_ok, store_id, version, redis_ok, cached, queue)
 
 
 class Probe:

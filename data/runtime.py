@@ -11,7 +11,7 @@ import flask
 import redis
 
 from data import cache as data_caching
-from data import redis_server
+from data import redis_server, reference_export
 from data.cache import DataCache
 from data.config import db_path
 from data.store import Store
@@ -37,6 +37,8 @@ def open_store(path: Path | None = None, *, with_redis: bool = True) -> Store:
                 data_caching.activate(_cache)
                 _redis.set(_version_key(), _store.data_version())
                 _store.writer.on_commit(_publish_version)
+            # The ingest API's known ids and venue provinces follow the store (it never opens the store itself).
+            reference_export.follow(_store)
         return _store
 
 

@@ -25,6 +25,7 @@ PARTS = {
     "cached_data_version",
     "geometry_version",
     "tracing",
+    "ingest",
 }
 
 
@@ -53,6 +54,7 @@ def test_health_reports_each_part_without_paths_or_urls(live_server: str, redis_
     assert body["data_version"] == body["cached_data_version"] == 1
     assert body["tracing"]["index"] in {"ready", "building"}
     assert 0 <= body["checked_s_ago"] < 15
+    assert body["ingest"]["redis_ok"] is True and body["ingest"]["stream_length"] >= 0
     assert_tells_nothing_of_the_machine(text, redis_url, str(tmp_path.parent.parent), "duckdb")
 
 
@@ -93,5 +95,6 @@ def test_a_failing_part_says_so_and_nothing_more(redis_that_stops) -> None:
     status, body, text = found
     assert status == 503, body
     assert body["status"] == "failing" and body["redis"] == {"ok": False}
+    assert body["ingest"] == {"redis_ok": False, "stream_length": None, "backlog": None, "writer_lag_s": None}
     assert body["store"]["ok"] is True and body["data_version"] == 1
     assert_tells_nothing_of_the_machine(text, url, str(db.parent), "Connection")

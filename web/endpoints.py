@@ -33,8 +33,24 @@ def health() -> tuple[flask.Response, int]:
         "geometry_version": geometry_version(),
         # Built in the background at start (minutes at the national scale): pages work meanwhile, loads wait for it.
         "tracing": {"index": "ready", "built_in_s": round(index.build_seconds, 1)} if index else {"index": "building"},
+        "ingest": _ingest(found),
     }
     return flask.jsonify(report), 200 if found.ok else 503
+
+
+def _ingest(found) -> dict:
+    """The ingest side: whether the API reaches Redis, the stream's length, what the writer has not acknowledged
+    and its lag (the age of the oldest unacknowledged entry, None when there is none)."""
+    queue = found.stream
+    if queue is None:
+        return {"redis_ok": False, "stream_length": None, "backlog": None, "writer_lag_s": None}
+    lag = queue.oldest_unacknowledged_s
+    return {
+        "redis_ok": True,
+        "stream_length": queue.length,
+        "backlog": queue.backlog,
+        "writer_lag_s": None if lag is None else round(lag, 1),
+    }
 
 
 def boundaries(level: str, version: str) -> flask.Response:
