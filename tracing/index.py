@@ -156,6 +156,23 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     return packed
 
 
+def radix_order(keys: np.ndarray, max_passes: int = 3) -> np.ndarray:
+    """The permutation that sorts non-negative integer keys, equal keys kept in input order: a least significant digit
+    radix sort, 16 bits a pass (NumPy's stable sort of uint16 is a counting sort, linear and several times faster than
+    a comparison sort); `stable_order` when the keys need more than `max_passes` passes."""
+    if not len(keys):
+        return np.empty(0, np.int64)
+    bits = int(keys.max()).bit_length()
+    passes = max(1, -(-bits // 16))
+    if keys.min() < 0 or passes > max_passes:
+        return stable_order(keys)
+    order = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    for shift in range(16, 16 * passes, 16):
+        digit = (keys[order] >> shift) & 0xFFFF
+        order = order[np.argsort(digit.astype(np.uint16), kind="stable")]
+    return order
+
+
 def offsets_of(sorted_groups: np.ndarray, n_groups: int) -> np.ndarray:
     """Start of each group's rows in an array sorted by group, plus the end: n_groups + 1 int64."""
     offsets = np.zeros(n_groups + 1, np.int64)
