@@ -103,6 +103,18 @@ def expand_ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return positions, which
 
 
+def search_many(values: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """`np.searchsorted(values, targets)` for many unordered targets in a large array: searched in sorted order, as
+    NumPy then starts each search from the last one's bounds, which saves most of the cache misses; in the targets'
+    order."""
+    if len(targets) < 64:
+        return np.searchsorted(values, targets)
+    order = np.argsort(targets)
+    found = np.empty(len(targets), np.int64)
+    found[order] = np.searchsorted(values, targets[order])
+    return found
+
+
 def lower_bound(value_at, lo: np.ndarray, hi: np.ndarray, target: np.ndarray) -> np.ndarray:
     """For each range [lo_i, hi_i) of positions whose values (`value_at(positions)`) ascend, the first position whose
     value is at least target_i (hi_i if none): a binary search in every range at once, one NumPy step per halving."""
