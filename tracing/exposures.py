@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from rules.tracing import TracingRule
-from tracing.index import BIAS, TraceIndex, expand_ranges, lower_bound
+from tracing.index import BIAS, TraceIndex, expand_ranges, lower_bound, search_many
 from tracing.links import HOUSEHOLD, PROXIMITY, VENUE, Links, Points, ordered_for_output, strongest
 
 
@@ -94,8 +94,8 @@ def _venue_links(index: TraceIndex, rule: TracingRule, group, person, start, end
         least_overlap = max(rule.venue_min_overlap_s, 1)
         for others in index.checkins:
             # Others at the venue arrived before we left, and no earlier than one dwell time before we came.
-            lo2 = np.searchsorted(others.venue_key, base | np.maximum(seen_from - dwell + BIAS, 0))
-            hi2 = np.searchsorted(others.venue_key, base | (seen_to + BIAS))
+            lo2 = search_many(others.venue_key, base | np.maximum(seen_from - dwell + BIAS, 0))
+            hi2 = search_many(others.venue_key, base | (seen_to + BIAS))
             candidates, presence = expand_ranges(lo2, hi2)
             if not len(candidates):
                 continue
