@@ -110,6 +110,8 @@ def good_values(server: Provincial) -> dict[str, object]:
         "trace-watch-csv.n_clicks": 1,
         "trace-xlsx.n_clicks": 1,
         "clusters-marker.n_clicks": 1,
+        "clusters-csv.n_clicks": 1,
+        "clusters-xlsx.n_clicks": 1,
         "clusters-table.cellClicked": {"rowIndex": 0, "rowId": "0", "colId": "cluster_id", "value": server.cluster},
         "clusters-table.rowData": [{"cluster_id": server.cluster, "size": 2}],
         "clusters-selected.data": server.cluster,
