@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 .PHONY: run test bench lint format chromium clean-store
 
 # The demo's last LIVE_DAYS days are held back from the store and replayed while the app runs (an hour of the epidemic a
-# minute; through the API when PCCOVID_SITE_KEY holds a site key): the figures move by themselves.
+# minute, through the server's API as the site in PCCOVID_SITE_KEY or as demo-replay): the figures move by themselves.
 LIVE_DAYS ?= 2
 run: $(INSTALLED)
 	$(BIN)/pccovid demo --hold-back $(LIVE_DAYS)

@@ -269,8 +269,19 @@ def cmd_replay(args: argparse.Namespace) -> None:
         key = args.key or os.environ.get("PCCOVID_SITE_KEY")
         if not key:
             raise CommandError("--key (or PCCOVID_SITE_KEY): the site key `pccovid site add` printed")
+        tokens = None
+        if os.environ.get("REDIS_URL"):
+            # The key ring is at hand: venue scans carry personal QR tokens the API verifies (CONTRACT §6).
+            from ingest import keys
+
+            try:
+                tokens = live.QrTokens(*keys.active_signer(_redis()))
+            except keys.KeyringError as exc:
+                raise CommandError(str(exc)) from exc
+        else:
+            log.warning("replay: no REDIS_URL, so no QR key: venue scans are posted as the person's own scans")
         try:
-            sink = live.HttpSink(args.url, key)
+            sink = live.HttpSink(args.url, key, tokens=tokens)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         where = args.url
@@ -302,22 +313,34 @@ def cmd_replay(args: argparse.Namespace) -> None:
         f"accepted {sent.accepted:,}, duplicates {sent.duplicates:,}, rejected {sent.rejected:,}, retries {sent.retries:,}",
         flush=True,
     )
+    if isinstance(sink, live.HttpSink) and sink.tokens is not None:
+        print(f"replay: venue scans carried {len(sink.tokens):,} personal QR tokens (QR key {sink.tokens.key_id})")
     for reason, count in sorted(sent.reasons.items(), key=lambda item: -item[1])[:5]:
         print(f"  rejected {count:,}: {reason}", flush=True)
 
 
+REPLAY_SITE = "demo-replay"  # the site `serve --replay` posts as, registered anew at each start
+REPLAY_RATE = 1_000_000  # events a second: a replay at a high --replay-speed must not be held back by its own site
+
+
 def _start_replay(args: argparse.Namespace, redis_url: str) -> subprocess.Popen:
-    """`serve --replay DIR`: once the server listens, replays the dataset's last days in the background (a live
-    epidemic for a newcomer). Through the API with the site key in PCCOVID_SITE_KEY; without one, straight onto the
-    stream the server's writer reads (bypassing the API's checks)."""
+    """`serve --replay DIR`: once the server listens, replays the dataset's last days in the background through the
+    server's own ingest API (a live epidemic for a newcomer). The site key is PCCOVID_SITE_KEY when set; otherwise the
+    demo site is registered anew and its new key handed to the replay in its environment, never on its command line
+    (which `ps` shows to anyone) and never printed."""
+    import redis
+
+    from ingest import sites
+
     command = [sys.executable, "-m", "cli", "replay", args.replay, "--last-days", str(args.replay_last_days)]
-    command += ["--speed", str(args.replay_speed)]
+    command += ["--speed", str(args.replay_speed), "--url", f"http://{args.host}:{args.port}"]
     env = dict(os.environ, REDIS_URL=redis_url)
-    if os.environ.get("PCCOVID_SITE_KEY"):
-        command += ["--url", f"http://{args.host}:{args.port}"]
-    else:
-        command += ["--stream"]
-        log.warning("serve --replay: no PCCOVID_SITE_KEY, so the replay appends to the stream, bypassing the API")
+    if not env.get("PCCOVID_SITE_KEY"):
+        client = redis.Redis.from_url(redis_url)
+        try:
+            env["PCCOVID_SITE_KEY"] = sites.reissue(client, REPLAY_SITE, sites.NATIONAL, REPLAY_RATE)
+        finally:
+            client.close()
     print(f"Replaying the last {args.replay_last_days} days of {args.replay} in the background.", flush=True)
     return subprocess.Popen(command, cwd=ROOT, env=env)
 

@@ -53,26 +53,51 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def add(client: redis.Redis, name: str, province: str, rate: int = DEFAULT_RATE) -> str:
-    """Registers a site and returns its new key, which is stored nowhere: only its hash is kept."""
+def _check(name: str, province: str, rate: int) -> None:
     if not _NAME.fullmatch(name):
         raise SiteError(f"site name {name!r}: use 1 to 64 letters, digits, '.', '_' or '-'")
     if province != NATIONAL and province not in province_codes():
         raise SiteError(f"--province {province!r} is not a province code (01 … 96) or {NATIONAL!r}")
     if rate < 1:
         raise SiteError(f"--rate {rate} must be at least 1 event a second")
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
-    record = {
+
+
+def _record(key: str, province: str, rate: int) -> dict:
+    return {
         "province": province,
         "key_sha256": key_hash(key),
         "rate": rate,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "revoked": None,
     }
+
+
+def add(client: redis.Redis, name: str, province: str, rate: int = DEFAULT_RATE) -> str:
+    """Registers a site and returns its new key, which is stored nowhere: only its hash is kept."""
+    _check(name, province, rate)
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    record = _record(key, province, rate)
     # HSETNX: two `site add` of one name at once cannot both win.
     if not client.hsetnx(SITES, name, json.dumps(record)):
         raise SiteError(f"a site named {name!r} exists already (revoked sites keep their name)")
     client.hset(KEYS, record["key_sha256"], name)
+    return key
+
+
+def reissue(client: redis.Redis, name: str, province: str, rate: int = DEFAULT_RATE) -> str:
+    """Registers the site, or registers it anew when it exists (revoked or not): a new key, the old one refused from
+    now on. For a site a program registers for itself at each start (`pccovid serve --replay`'s demo site), whose key
+    lives only in that program's memory and is lost when it stops."""
+    _check(name, province, rate)
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    record = _record(key, province, rate)
+    found = client.hget(SITES, name)
+    with client.pipeline(transaction=True) as pipe:
+        if found is not None:
+            pipe.hdel(KEYS, json.loads(found)["key_sha256"])
+        pipe.hset(SITES, name, json.dumps(record))
+        pipe.hset(KEYS, record["key_sha256"], name)
+        pipe.execute()
     return key
 
 

@@ -2,9 +2,9 @@
 without a reload; the wall's live panel counts them by kind, shows the new case traced, ticks its age in the
 browser, and warns in red once nothing new has come for the configured time.
 
-`arrive` is how events reach the running server. Until the ingest API and the stream writer are merged it hands the
-events (CONTRACT §5 JSON) to the one write path of the server's own store, in this process; with them, it becomes a
-POST to /api/v1/events with a site key, and the rest of the test stays as it is.
+`arrive` is how events reach the running server, as a scanner, lab or vaccination site sends them: CONTRACT §5 JSON
+posted to /api/v1/events with a site key; the consumer inside the app reads them off the stream and commits them
+through the one write path, and the open pages redraw from the data-version signal.
 """
 
 from __future__ import annotations
@@ -14,23 +14,22 @@ import json
 import re
 import threading
 import time
-from collections import defaultdict
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-import msgspec
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
+import redis
 from playwright.sync_api import Browser, Page, expect
 from werkzeug.serving import make_server
 
+from data import consumer, runtime
 from data import events as data_events
-from data import runtime
-from data.contract import arrow_schema
 from data.loader import load_dataset
-from ingest.events import TABLE_OF, Event
+from ingest import api as ingest_api
+from ingest import sites
 from tests.browser.conftest import screenshot
 from tests.conftest import free_port
 
@@ -41,47 +40,78 @@ WALL_SIZE = {"width": 1920, "height": 1080}
 
 class Server(NamedTuple):
     base: str
-    inbox: Path  # where `arrive` writes its batches (today's way in)
+    key: str  # the site key `arrive` posts with (a national laboratory's)
+    stream: str  # the ingest stream of this module's server, its own
+    redis: redis.Redis
     env: pytest.MonkeyPatch  # the server reads PCCOVID_VIEWER and PCCOVID_STALE_SECONDS at each request
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redis_url: str) -> Iterator[Server]:
-    """The app on a seeded store of its own, served from this process (werkzeug, threaded) so that `arrive` can
-    commit through the server's own writer; pages, Redis pub/sub and the event stream are the real ones."""
+    """The app on a seeded store of its own, served from this process (werkzeug, threaded): the ingest API, the stream
+    consumer inside the app, pages, Redis pub/sub and the event stream are the real ones."""
     folder = tmp_path_factory.mktemp("live")
     env = pytest.MonkeyPatch()
+    stream = f"pccovid:ingest:browser-live:{time.time_ns()}"  # no other test's writer reads these events
     env.setenv("REDIS_URL", redis_url)
     env.setenv("PCCOVID_DB", str(folder / "store.duckdb"))
+    env.setenv("PCCOVID_STREAM", stream)
+    env.delenv("PCCOVID_REFERENCE_DIR", raising=False)
     env.delenv("PCCOVID_VIEWER", raising=False)
     env.delenv("PCCOVID_STALE_SECONDS", raising=False)
+    env.setattr(ingest_api, "_service", None)  # the API's Redis, stream and reference: this module's
     runtime.close()
     load_dataset(runtime.open_store(folder / "store.duckdb"), seed_dir)
-    import app  # assembles the app on the runtime just opened
+    import app  # assembles the app on the runtime just opened, and starts its stream consumer
 
+    # When another test assembled the app earlier in this process, its consumer follows that test's store: this
+    # store gets the consumer `pccovid serve` starts, the same code.
+    reader = app.stream_consumer
+    started = None
+    if reader.store is not runtime.store() or reader.stream != stream:
+        reader = started = consumer.start_for(runtime.store())
+    client = redis.Redis.from_url(redis_url)
+    key = sites.add(client, f"browser-live-lab-{time.time_ns()}", sites.NATIONAL)
     http = make_server("127.0.0.1", free_port(), app.server, threaded=True)
     thread = threading.Thread(target=http.serve_forever, name="live-test-server", daemon=True)
     thread.start()
     try:
-        yield Server(f"http://127.0.0.1:{http.server_port}", folder / "inbox", env)
+        yield Server(f"http://127.0.0.1:{http.server_port}", key, reader.stream, client, env)
     finally:
         http.shutdown()
+        if started is not None:
+            started.stop()
         data_events.close()  # ends the open event streams
         runtime.close()
+        client.delete(stream)
+        client.close()
         env.undo()
 
 
 def arrive(server: Server, events: list[dict]) -> None:
-    """Events as a scanner, lab or vaccination site posts them (CONTRACT §5), committed by the running server."""
-    parsed = msgspec.json.decode(json.dumps({"events": events}), type=dict[str, list[Event]])["events"]
-    rows: dict[str, list[dict]] = defaultdict(list)
-    for event in parsed:
-        rows[TABLE_OF[type(event)]].append(msgspec.structs.asdict(event))
-    batch = server.inbox / f"batch-{time.monotonic_ns()}"
-    batch.mkdir(parents=True)
-    for table, values in rows.items():
-        pq.write_table(pa.Table.from_pylist(values, schema=arrow_schema(table)), batch / f"{table}.parquet")
-    load_dataset(runtime.store(), batch)
+    """Events as a scanner, lab or vaccination site posts them (CONTRACT §5) to the running server's API; returns
+    once the consumer inside the app committed and acknowledged them (it deletes what it acknowledged)."""
+    request = urllib.request.Request(
+        server.base + "/api/v1/events",
+        data=json.dumps({"events": events}).encode(),
+        headers={"Authorization": f"Bearer {server.key}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, answer = response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            status, answer = error.code, json.loads(error.read())
+        if status != 503:  # 503: the reference snapshot is exported at the store's opening, a moment after
+            break
+        assert time.monotonic() < deadline, answer
+        time.sleep(0.25)
+    assert (status, answer) == (202, {"accepted": len(events), "duplicates": 0, "rejected": []})
+    while server.redis.xlen(server.stream):
+        assert time.monotonic() < deadline, f"the app's consumer left {server.redis.xlen(server.stream)} entries"
+        time.sleep(0.1)
 
 
 def vn(day: int, hour: int, minute: int = 0) -> str:

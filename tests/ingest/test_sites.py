@@ -59,3 +59,18 @@ def test_a_revoked_key_stops_working_within_seconds(ingest_redis) -> None:
     assert json.loads(ingest_redis.hget(sites.SITES, "lab-cho-ray"))["revoked"]
     with pytest.raises(SiteError):
         sites.revoke(ingest_redis, "no-such-site")
+
+
+def test_a_reissued_site_has_one_working_key_the_newest(ingest_redis) -> None:
+    first = sites.reissue(ingest_redis, "demo-replay", sites.NATIONAL, rate=1_000_000)
+    assert SiteBook(ingest_redis).site(first) == Site("demo-replay", sites.NATIONAL, 1_000_000)
+    second = sites.reissue(ingest_redis, "demo-replay", sites.NATIONAL, rate=1_000_000)
+    book = SiteBook(ingest_redis)
+    assert first != second and book.site(first) is None and book.site(second).name == "demo-replay"
+    sites.revoke(ingest_redis, "demo-replay")
+    third = sites.reissue(ingest_redis, "demo-replay", "79")  # a revoked site comes back, with its new province
+    book = SiteBook(ingest_redis)
+    assert book.site(second) is None and book.site(third) == Site("demo-replay", "79", sites.DEFAULT_RATE)
+    assert ingest_redis.hlen(sites.KEYS) == 1  # the hashes of the keys it replaced are gone
+    with pytest.raises(SiteError):
+        sites.reissue(ingest_redis, "demo-replay", "99")
