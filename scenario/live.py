@@ -173,7 +173,7 @@ class HttpSink:
         return self._connection
 
     def send(self, events: list[Event]) -> None:
-        body = _json.encode({"events": [_as_posted(e) for e in events]})
+        body = posted_body(events)
         waited = 0.0
         while True:
             try:
@@ -206,6 +206,11 @@ class HttpSink:
 
 
 _json = msgspec.json.Encoder()
+
+
+def posted_body(events: list[Event]) -> bytes:
+    """A `POST /api/v1/events` body (CONTRACT §5) of these events, as a site posts them."""
+    return _json.encode({"events": [_as_posted(e) for e in events]})
 
 
 def _as_posted(event: Event) -> Event:
