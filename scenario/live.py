@@ -207,7 +207,7 @@ class HttpSink:
         return self._connection
 
     def send(self, events: list[Event]) -> None:
-        body = _json.encode({"events": [_as_posted(e, self.tokens) for e in events]})
+        body = posted_body(events, self.tokens)
         waited = 0.0
         while True:
             try:
@@ -240,6 +240,12 @@ class HttpSink:
 
 
 _json = msgspec.json.Encoder()
+
+
+def posted_body(events: list[Event], tokens: Callable[[int], str] | None = None) -> bytes:
+    """A `POST /api/v1/events` body (CONTRACT §5) of these events, as a site posts them; with `tokens` (person id ->
+    personal QR token), venue scans carry the scanned token instead of the person id."""
+    return _json.encode({"events": [_as_posted(e, tokens) for e in events]})
 
 
 class _ScannedCheckin(msgspec.Struct, tag="checkin", tag_field="type", frozen=True):
