@@ -113,15 +113,22 @@ def serve(db: Path, redis_url: str, folder: Path, env: dict[str, str] | None = N
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    # Stopped whatever happens: a failing test (or a generator left unfinished inside a `for`) must not leave a
+    # server behind holding its store and port.
     try:
-        wait_for(base + "/health")
-    except RuntimeError:
+        try:
+            wait_for(base + "/health")
+        except RuntimeError:
+            raise RuntimeError((folder / "server.log").read_text()) from None
+        yield base
+    finally:
         process.terminate()
-        raise RuntimeError((folder / "server.log").read_text()) from None
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)
+        log.close()
 
 
 # Dash draws a page with its router callback: the browser loads the HTML, then posts the URL's path and query.
