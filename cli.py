@@ -258,8 +258,8 @@ def cmd_replay(args: argparse.Namespace) -> None:
     if speed < 0:
         raise CommandError(f"--speed {speed} must be 0 (as fast as possible) or more")
     if args.stream is not None:
-        from data.consumer import stream_key
         from data.redis_server import client
+        from ingest.stream import stream_key
 
         if not os.environ.get("REDIS_URL"):
             raise CommandError("--stream appends to the Redis server in REDIS_URL; set it")

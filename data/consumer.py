@@ -17,7 +17,8 @@ import redis
 from data import pipeline, redis_server
 from data.store import Store
 from data.stream import Received, StreamBatch
-from ingest.events import GROUP, STREAM, EntryError, decode
+from ingest.events import GROUP, EntryError, decode
+from ingest.stream import entry_ms, stream_key
 
 log = logging.getLogger(__name__)
 
@@ -30,20 +31,13 @@ IDLE_BLOCK_MS = 500  # how long one read waits on an empty stream before looking
 RETRIES = 3  # failed runs of a batch before it is cut into single entries
 
 
-def stream_key() -> str:
-    """The stream's key: PCCOVID_STREAM when set (e.g. one stream per deployment or per test), else the default."""
-    return os.environ.get("PCCOVID_STREAM") or STREAM
-
-
 def lag_ms(client: redis.Redis, stream: str, now_ms: int | None = None) -> int:
     """How old the oldest unacknowledged entry is, in milliseconds (0 when none): acknowledged entries are deleted, so
     the stream's first entry is the oldest the writer has not committed yet (an entry id starts with its Unix ms)."""
     first = client.xrange(stream, count=1)
     if not first:
         return 0
-    entry_id = first[0][0]
-    added_ms = int((entry_id.decode() if isinstance(entry_id, bytes) else entry_id).split("-")[0])
-    return max(0, (now_ms if now_ms is not None else int(time.time() * 1000)) - added_ms)
+    return max(0, (now_ms if now_ms is not None else int(time.time() * 1000)) - entry_ms(first[0][0]))
 
 
 @dataclass

@@ -26,7 +26,8 @@ class StreamStatus:
     trim_below: str | None  # every group acknowledged everything before this id
 
 
-def _ms(entry_id: bytes | str) -> int:
+def entry_ms(entry_id: bytes | str) -> int:
+    """When an entry was added, in Unix milliseconds: a stream entry id starts with it."""
     text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
     return int(text.split("-")[0])
 
@@ -53,13 +54,13 @@ def status(client: redis.Redis, key: str | None = None) -> StreamStatus:
         candidates = []
         if pending:
             summary = client.xpending(key, events.GROUP)
-            candidates.append(_ms(summary["min"]))
+            candidates.append(entry_ms(summary["min"]))
         if undelivered:
-            candidates.append(_ms(undelivered[0][0]))
+            candidates.append(entry_ms(undelivered[0][0]))
         oldest_ms = min(candidates) if candidates else None
     elif length:
         first = client.xrange(key, count=1)
-        oldest_ms = _ms(first[0][0]) if first else None
+        oldest_ms = entry_ms(first[0][0]) if first else None
     trim_below = None
     if groups:
         # An entry may go once every group has acknowledged it: below each group's oldest pending entry, and below
