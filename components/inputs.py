@@ -1,7 +1,7 @@
 """One reader of what a request brings (a URL's path and query, a callback's arguments): typed, bounded values or
 nothing. A page shows its not-found view for what does not read, a callback changes nothing; neither raises.
 
-The jurisdiction is never read here: it comes from data.viewer.current_viewer(), not from the request.
+The jurisdiction is never read here: it comes from data.access.current_viewer(), not from the request.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def parse_viewer(text: str | None) -> Viewer:
     return Viewer(level, tuple(c.strip() for c in codes.split(",") if c.strip()))
 
 
-def current_viewer() -> Viewer:
-    """The jurisdiction of this request. Until logins exist it is the deployment's: PCCOVID_VIEWER (a provincial
-    command centre runs with `province:79`), national by default. Never taken from the request itself."""
+def deployment_viewer() -> Viewer:
+    """The deployment's outer bound: PCCOVID_VIEWER (a provincial command centre runs with `province:79`), national by
+    default. A user's own scope must lie inside it (data/access.py)."""
     return parse_viewer(os.environ.get("PCCOVID_VIEWER"))

@@ -12,11 +12,11 @@ from components.i18n import current_language, date, number, t
 from components.inputs import AreaCode, Count, Ignored, UrlValue, read, typed, url_text
 from components.stat_card import change_text, day_card, stat_card
 from components.tables import grid, number_column
+from data.access import current_viewer
 from data.areas import CHILD_LEVEL, area
 from data.levels import card_colours, child_area_levels, level_history
 from data.maps import area_measure, last_day
 from data.overview import PROVISIONAL_DAYS, daily_counts, weekly_summary
-from data.viewer import current_viewer
 
 dash.register_page(__name__, path_template="/area/<code>", title="Khu vực — PC-Covid", name="area")
 

@@ -27,8 +27,8 @@ from components.trace_graph import (
     recent_trace_columns,
     recent_trace_rows,
 )
+from data.access import current_viewer
 from data.tracing import cluster_cases, cluster_links, clusters, recent_traces
-from data.viewer import current_viewer
 from web.endpoints import geometry_url
 
 dash.register_page(__name__, path="/clusters", title="Chùm ca bệnh — PC-Covid", name="clusters")

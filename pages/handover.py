@@ -10,8 +10,8 @@ from components.handover import flow_columns, flow_rows, received_columns, recei
 from components.i18n import current_language, t
 from components.inputs import Count, UrlValue, typed
 from components.tables import grid
+from data.access import current_viewer
 from data.tracing import handover_flows, received_handovers
-from data.viewer import current_viewer
 
 dash.register_page(__name__, path="/handover", title="Bàn giao F1, F2 — PC-Covid", name="handover")
 

@@ -14,9 +14,9 @@ from components.i18n import current_language, date, t
 from components.inputs import Count, Day, DistrictClick, Measure, ProvinceClick, Text, UrlValue, WardClick, typed
 from components.map_view import MapSelection, hideout, legend, measure_csv, read_selection, view_rows, ward_points
 from components.measures import STYLES, format_measure
+from data.access import current_viewer
 from data.areas import bounds
 from data.maps import day_range
-from data.viewer import current_viewer
 from web.endpoints import geometry_url
 
 dash.register_page(__name__, path="/map", title="Bản đồ — PC-Covid", name="map")

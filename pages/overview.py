@@ -12,8 +12,8 @@ from components.i18n import current_language, t
 from components.inputs import Count, DayRange, DistrictCode, ProvinceCode, Selection, Text, UrlValue, WardCode, typed
 from components.overview_view import curve_figures, first_view, graph_card, headline_digests, headline_outputs
 from components.redraw import Drawn, DrawnParts, figures_changed, items_changed, only_changed
+from data.access import current_viewer
 from data.runtime import data_version
-from data.viewer import current_viewer
 
 dash.register_page(__name__, path="/", title="PC-Covid", name="overview")
 

@@ -24,8 +24,8 @@ from components.trace_graph import (
     trace_facts,
     when,
 )
+from data.access import current_viewer
 from data.tracing import case_contacts, case_handovers, case_points, case_trace, case_watch
-from data.viewer import current_viewer
 from rules.tracing import watch_rule
 
 dash.register_page(__name__, path_template="/trace/<case_id>", title="Truy vết — PC-Covid", name="trace")

@@ -17,9 +17,9 @@ from components.inputs import Count, Ignored, UrlValue, WallSeconds, typed, url_
 from components.map_view import legend
 from components.redraw import Drawn, only_changed
 from components.wall_view import levels_table, wall_outputs
+from data.access import current_viewer
 from data.areas import bounds
 from data.config import stale_seconds
-from data.viewer import current_viewer
 from data.wall import live_arrivals, minute_of, newest_cases
 from web.endpoints import geometry_url
 
