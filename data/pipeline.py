@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 # The tracing stage: traces the batch's new cases inside its transaction (tests put a stand-in here).
 TracingStage = Callable[[duckdb.DuckDBPyConnection, int], object]
+# The hour each store (by its connection) last forgot old arrivals in: pruning runs once an hour, not at every commit.
+_arrivals_pruned: dict[int, dt.datetime] = {}
 
 
 @dataclass
@@ -151,9 +153,13 @@ def _run(
             derive(con, load_id, stage, tracing)
             if report.changed:
                 with stage("arrivals", "events per kind and district for the live panel"):
-                    con.execute(
-                        sql("pipeline/count_arrivals"), {"load_id": load_id, "arrived_at": dt.datetime.now(dt.UTC)}
-                    )
+                    arrived_at = dt.datetime.now(dt.UTC)
+                    con.execute(sql("pipeline/count_arrivals"), {"load_id": load_id, "arrived_at": arrived_at})
+                    # A live feed adds rows every minute for ever; the panel draws 15 minutes of them.
+                    hour = arrived_at.replace(minute=0, second=0, microsecond=0)
+                    if _arrivals_pruned.get(id(con)) != hour:  # once an hour per store, at its first commit
+                        con.execute(sql("pipeline/prune_arrivals"), {"arrived_at": arrived_at})
+                        _arrivals_pruned[id(con)] = hour
             # A batch that added nothing (a re-sent file) keeps the version, so caches keyed on it stay valid.
             report.data_version = bump_data_version(con) if report.changed else current_data_version(con)
             report.seconds = time.perf_counter() - started

@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from data.loader import load_dataset
+from data.sql import sql
 from data.store import Store
 from data.viewer import NATIONAL, Viewer
 from data.wall import LIVE_MINUTES, live_arrivals, minute_of, newest_cases, per_minute_now
@@ -109,3 +110,25 @@ def test_events_of_the_last_minute_are_estimated_from_two_minutes() -> None:
     assert per_minute_now([0, 600, 0], start) == 600  # a new minute: all of the previous one is inside the 60 s
     assert per_minute_now([0, 600, 300], start + dt.timedelta(seconds=30)) == 600  # steady: 300 + half of 600
     assert per_minute_now([0, 0, 15], start + dt.timedelta(seconds=20)) == 15  # a first burst
+
+
+def test_arrivals_older_than_a_day_are_forgotten_but_each_districts_newest_is_kept(tmp_path: Path) -> None:
+    store = Store(tmp_path / "arrivals.duckdb")
+    now = dt.datetime(2021, 8, 2, 12, 0, tzinfo=dt.UTC)
+    rows = [
+        (now - dt.timedelta(days=3), "checkin", "760"),  # old, and 760's newest check-in is newer: forgotten
+        (now - dt.timedelta(hours=2), "checkin", "760"),
+        (now - dt.timedelta(days=3), "test", "760"),  # old but 760's only test row: kept for "last update"
+        (now - dt.timedelta(days=2), "checkin", "001"),  # old, older than 001's newest: forgotten
+        (now - dt.timedelta(days=1, hours=1), "checkin", "001"),
+    ]
+    con = store._con
+    for minute, kind, district in rows:
+        con.execute(
+            "INSERT INTO arrivals VALUES (?, ?, ?, ?, 1, ?)",
+            [minute, kind, district, {"760": "79", "001": "01"}[district], minute],
+        )
+    con.execute(sql("pipeline/prune_arrivals"), {"arrived_at": now})
+    kept = con.execute("SELECT minute, kind, district_code FROM arrivals ORDER BY district_code, kind").fetchall()
+    store.close()
+    assert [(m.astimezone(dt.UTC), k, d) for m, k, d in kept] == [rows[4][:3], rows[1][:3], rows[2][:3]]
