@@ -155,7 +155,10 @@ class StreamSink:
 class QrTokens:
     """The personal QR tokens (CONTRACT §6) a replay's venue scanners read, signed by the active key: one per person
     for the replay's run, since a person shows the same token at every venue and a signature costs about 55 µs (the
-    API's first verification of a token about 175 µs, later ones well under 1 µs: it remembers good tokens)."""
+    API's first verification of a token about 175 µs, later ones well under 1 µs: it remembers good tokens). The
+    remembered tokens are bounded as the API's are: past MAX_REMEMBERED people, they are signed afresh."""
+
+    MAX_REMEMBERED = 1_000_000  # about 120 MB of tokens
 
     def __init__(self, key_id: int, private: Ed25519PrivateKey, valid_days: int = 30) -> None:
         self.key_id, self._private = key_id, private
@@ -166,6 +169,8 @@ class QrTokens:
     def __call__(self, person_id: int) -> str:
         token = self._issued.get(person_id)
         if token is None:
+            if len(self._issued) >= self.MAX_REMEMBERED:
+                self._issued.clear()
             token = self._issued[person_id] = qr.sign(self._private, self.key_id, person_id, self._expires)
         return token
 
