@@ -264,6 +264,11 @@ def _access_denied(error: AccessDenied) -> flask.Response:
     return _refuse(403, f"forbidden: {error}")
 
 
+def _audit_unavailable(error: audit.AuditUnavailable) -> flask.Response:
+    log.error("refused what could not be audited: %s", error)
+    return _refuse(503, "the audit log cannot be written now: refused")
+
+
 def install(server: flask.Flask) -> None:
     """Sessions, CSRF, the gate and the login routes; called before any other hook reads requests."""
     server.config.update(
@@ -288,6 +293,7 @@ def install(server: flask.Flask) -> None:
     server.after_request(_set_csrf_cookie)
     server.register_error_handler(CSRFError, _csrf_refused)
     server.register_error_handler(AccessDenied, _access_denied)
+    server.register_error_handler(audit.AuditUnavailable, _audit_unavailable)
 
 
 _TEMPLATE = """<!DOCTYPE html>
