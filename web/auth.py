@@ -203,7 +203,8 @@ def login() -> flask.Response:
             if lock_s:
                 detail["locked_for_s"] = lock_s
             audit.record("login_failed", username, detail, username=username)
-            return _login_page(401, t("login.failed"), username, next_path)
+            # 200, not 401: the form again with the reason (a 401 asks for HTTP authentication, which this is not)
+            return _login_page(200, t("login.failed"), username, next_path)
         login_throttle.succeeded(client, username)
         set_request_principal(principal)
         audit.record("login", username, {"role": user.role, "scope": user.scope})
