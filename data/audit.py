@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 
 import flask
 import redis
@@ -19,6 +20,11 @@ from data.access import current_principal
 STREAM = "pccovid:audit"
 
 
+def stream_key() -> str:
+    """The audit stream: `pccovid:audit`, or PCCOVID_AUDIT_STREAM for deployments (and test servers) sharing a Redis."""
+    return os.environ.get("PCCOVID_AUDIT_STREAM") or STREAM
+
+
 class AuditUnavailable(RuntimeError):
     """The audit log cannot be written now; the audited action must be refused."""
 
@@ -27,9 +33,17 @@ def _address() -> str:
     return (flask.request.remote_addr or "") if flask.has_request_context() else "local"
 
 
-def record(action: str, target: str = "", detail: dict | None = None, *, username: str | None = None) -> str:
+def record(
+    action: str,
+    target: str = "",
+    detail: dict | None = None,
+    *,
+    username: str | None = None,
+    client: redis.Redis | None = None,
+) -> str:
     """Appends one entry (who, role, what, on what, when, from which address) and returns its id. `username` names
-    the actor when no one is logged in yet (a failed login names the account it tried)."""
+    the actor when no one is logged in yet (a failed login names the account it tried); `client` is the Redis of a
+    process with no runtime (the command line)."""
     principal = current_principal()
     entry = {
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
@@ -40,10 +54,10 @@ def record(action: str, target: str = "", detail: dict | None = None, *, usernam
         "address": _address(),
         "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
     }
-    client = runtime.redis_client()
+    client = client if client is not None else runtime.redis_client()
     if client is None:
         raise AuditUnavailable("no Redis server for the audit log")
     try:
-        return client.xadd(STREAM, entry).decode()
+        return client.xadd(stream_key(), entry).decode()
     except redis.RedisError as exc:
         raise AuditUnavailable(f"the audit log cannot be written: {exc}") from exc
