@@ -57,6 +57,12 @@ class Principal:
     role: Role
     viewer: Viewer
 
+    def __post_init__(self) -> None:
+        # The viewer carries what the role may see, so every data function, its SQL and its cache key get it with the
+        # jurisdiction, and no page has to remember it (issue 13: "at the data boundary, from the role").
+        seeing = self.viewer.seeing(personal=self.role.personal, suppress_below=self.role.suppress_below)
+        object.__setattr__(self, "viewer", seeing)
+
     @property
     def personal(self) -> bool:
         """May see names, phones, identity numbers and a person's exact times (inside `viewer`)."""
@@ -112,7 +118,8 @@ def current_viewer() -> Viewer:
     Until web/auth.py reads logins, a request with no principal reads as the deployment (PCCOVID_VIEWER)."""
     principal = current_principal()
     if principal is None:
-        return deployment_viewer()
+        # Until web/auth.py requires a login, the deployment reads as before logins existed: names included.
+        return deployment_viewer().seeing(personal=True, suppress_below=0)
     if not principal.role.epidemic:
         raise AccessDenied(f"the role {principal.role.name!r} sees no epidemic data")
     return principal.viewer
