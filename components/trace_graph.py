@@ -206,7 +206,8 @@ def points_timeline(points: list[dict], case: dict, lang: str) -> go.Figure:
     figure = go.Figure()
     if points:
         first = [dt.datetime.fromisoformat(p["first_ts"]) for p in points]
-        last = [dt.datetime.fromisoformat(p["last_ts"]) for p in points]
+        # a day without its time (a reader without personal data) spans the whole day
+        last = [_end_of(p["last_ts"]) for p in points]
         names = [p["venue_name"] for p in points]
         figure.add_trace(
             go.Bar(
@@ -239,6 +240,12 @@ def points_timeline(points: list[dict], case: dict, lang: str) -> go.Figure:
     return figure
 
 
+def _end_of(value: str) -> dt.datetime:
+    """A local ISO time, or the end of a local ISO day."""
+    instant = dt.datetime.fromisoformat(value)
+    return instant + dt.timedelta(days=1) if len(value) == 10 else instant
+
+
 # The contact lists: one row per person for the grid, the CSV and the workbook.
 
 
@@ -264,11 +271,18 @@ def contact_rows(rows: list[dict], lang: str) -> list[dict]:
 CONTACT_FIELDS = ("person_id", "name", "phone", "ward", "link", "place", "time", "details")
 
 
-def contact_columns(lang: str, *, with_through: bool) -> list[dict]:
+def contact_columns(lang: str, *, with_through: bool, personal: bool = True) -> list[dict]:
     """The F1 list opens with its call order (the rows come in that order); the F2 list with the F1 each came
-    through."""
-    columns = [{"field": "person_id", "headerName": t("trace.col.person_id", lang), "maxWidth": 120}]
-    columns += [{"field": f, "headerName": t(f"trace.col.{f}", lang)} for f in CONTACT_FIELDS[1:]]
+    through. For a reader of personal data each person links to their page (/person/<id>); for others, whose rows
+    carry no name or phone, those columns are left out."""
+    person = {"field": "person_id", "headerName": t("trace.col.person_id", lang), "maxWidth": 120}
+    if personal:
+        person |= {
+            "cellRenderer": "markdown",
+            "valueGetter": {"function": "'[' + params.data.person_id + '](/person/' + params.data.person_id + ')'"},
+        }
+    fields = CONTACT_FIELDS[1:] if personal else tuple(f for f in CONTACT_FIELDS[1:] if f not in ("name", "phone"))
+    columns = [person] + [{"field": f, "headerName": t(f"trace.col.{f}", lang)} for f in fields]
     columns[1]["minWidth"] = 180
     columns[-1].update(minWidth=190, flex=1.6)  # the reason for the rank: "quán cà phê · cùng 40 phút"
     if with_through:
@@ -290,6 +304,7 @@ def contacts_workbook(
     lang: str,
     handovers: list[dict] | None = None,
     watch: list[dict] | None = None,
+    personal: bool = True,
 ) -> bytes:
     """The F1 and F2 lists of a case as an .xlsx workbook (one sheet each) for the ward teams, the F1 in call order;
     then the watch list when there is one (not F1), and a sheet counting the contacts handed over to other areas."""
@@ -300,7 +315,9 @@ def contacts_workbook(
     for sheet_index, (title, rows, through) in enumerate(sheets):
         sheet = book.active if sheet_index == 0 else book.create_sheet()
         sheet.title = title[:31]
-        fields = list(CONTACT_FIELDS) + (["through"] if through else [])
+        fields = [f for f in CONTACT_FIELDS if personal or f not in ("name", "phone")] + (
+            ["through"] if through else []
+        )
         if not through:
             fields.insert(0, "rank")  # the F1 sheet in call order, with its place
         sheet.append([t("trace.export_heading", lang, case=case["case_id"], day=when(case["confirmed_ts"], lang))])
@@ -310,7 +327,7 @@ def contacts_workbook(
             cell.font = Font(bold=True)
         for row in contact_rows(rows, lang):
             sheet.append([row[f] for f in fields])
-        for column, field in zip("ABCDEFGHI", fields, strict=False):
+        for column, field in zip("ABCDEFGHIJ", fields, strict=False):
             sheet.column_dimensions[column].width = _SHEET_WIDTHS[field]
     if handovers:
         sheet = book.create_sheet(t("handover.sheet", lang)[:31])
