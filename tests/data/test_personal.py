@@ -1,0 +1,166 @@
+"""Who sees what (issue 13), in the data layer, as each role: personal columns only for tracers and the national cell,
+the press refused every case, person and work list, the person page's card and reason, and its audit entries."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import redis
+
+from components.person_view import reason_text
+from data import audit, runtime, tracing
+from data.access import AccessDenied, Principal, acting_as, current_viewer, role
+from data.audit import AuditUnavailable
+from data.person import person_file
+from data.store import Store
+from data.viewer import parse_viewer
+from tests.conftest import free_port
+
+
+def principal(role_name: str, scope: str = "national") -> Principal:
+    return Principal(f"{role_name}-{scope}", role(role_name), parse_viewer(scope))
+
+
+NATIONAL = principal("national")
+TRACER_HCMC = principal("tracer", "province:79")
+TRACER_HANOI = principal("tracer", "province:01")
+PROVINCE_HCMC = principal("province", "province:79")
+DISTRICT_Q1 = principal("district", "district:760")
+PRESS = principal("press")
+ADMIN = principal("admin")
+
+
+def read_as(who: Principal, read):
+    with acting_as(who):
+        return read(current_viewer())
+
+
+def audit_entries(action: str) -> list[dict]:
+    entries = runtime.redis_client().xrange(audit.STREAM)
+    found = [{k.decode(): v.decode() for k, v in fields.items()} for _id, fields in entries]
+    return [e for e in found if e["action"] == action]
+
+
+@pytest.mark.parametrize("who", [PROVINCE_HCMC, DISTRICT_Q1], ids=["province", "district"])
+def test_leaders_read_ids_counts_and_days_never_names_phones_or_times(seeded_runtime: Store, who: Principal) -> None:
+    case = read_as(who, lambda v: tracing.case_trace(v, 1))
+    assert case["case_id"] == 1 and case["f1_count"] == 4 and case["full_name"] is None
+    contacts = read_as(who, lambda v: tracing.case_contacts(v, 1))
+    assert {c["person_id"] for c in contacts} == {2, 3, 4, 5, 7}
+    assert all(c["full_name"] is None and c["phone"] is None for c in contacts)
+    assert {c["exposure_ts"] for c in contacts if c["person_id"] == 7} == {"2021-07-21"}  # the day, not 09:45
+    points = read_as(who, lambda v: tracing.case_points(v, 1))
+    assert points and all(len(p["first_ts"]) == 10 and len(p["last_ts"]) == 10 for p in points)
+    assert all(r["full_name"] is None for r in read_as(who, lambda v: tracing.recent_traces(v)))
+    assert all(w["full_name"] is None for w in read_as(who, lambda v: tracing.case_watch(v, 1)))
+
+
+def test_tracers_and_the_national_cell_read_names_phones_and_times(seeded_runtime: Store) -> None:
+    for who in (TRACER_HCMC, NATIONAL):
+        assert read_as(who, lambda v: tracing.case_trace(v, 1))["full_name"] == "Nguyễn Văn An"
+        contacts = {c["person_id"]: c for c in read_as(who, lambda v: tracing.case_contacts(v, 1))}
+        assert contacts[7]["full_name"] == "Huỳnh Thị Hoa" and contacts[7]["phone"] == "0779876543"
+        assert contacts[7]["exposure_ts"] == "2021-07-21T09:45"
+    # a tracer's scope is its jurisdiction: Hà Nội's tracer opens no HCMC case
+    assert read_as(TRACER_HANOI, lambda v: tracing.case_trace(v, 1)) is None
+
+
+def test_one_roles_cached_answer_never_reaches_another(seeded_runtime: Store) -> None:
+    assert runtime.data_cache() is not None  # the Redis cache is on: the second read would hit the first's entry
+    national = read_as(NATIONAL, lambda v: tracing.recent_traces(v))
+    leader = read_as(PROVINCE_HCMC, lambda v: tracing.recent_traces(v))
+    assert {r["full_name"] for r in national} >= {"Nguyễn Văn An"}
+    assert {r["full_name"] for r in leader} == {None}
+    # the same jurisdiction read by two roles: two cache keys
+    tracer, province = TRACER_HCMC.viewer, PROVINCE_HCMC.viewer
+    assert tracer.params == province.params and tracer.cache_key != province.cache_key
+    assert [r["full_name"] for r in read_as(TRACER_HCMC, lambda v: tracing.recent_traces(v))] == ["Nguyễn Văn An"]
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda v: tracing.case_trace(v, 1),
+        lambda v: tracing.case_contacts(v, 1),
+        lambda v: tracing.case_points(v, 1),
+        lambda v: tracing.case_watch(v, 1),
+        lambda v: tracing.received_handovers(v),
+        lambda v: tracing.handover_flows(v),
+        lambda v: tracing.recent_traces(v),
+        lambda v: tracing.cluster_cases(v, 11),
+        lambda v: tracing.cluster_links(v, 11),
+        lambda v: person_file(v, 7),
+    ],
+    ids=["trace", "contacts", "points", "watch", "handover", "flows", "recent", "cluster_cases", "links", "person"],
+)
+def test_the_press_reads_no_case_person_or_work_list(seeded_runtime: Store, read) -> None:
+    with pytest.raises(AccessDenied):
+        read_as(PRESS, read)
+
+
+def test_the_person_page_of_a_known_f1_says_why_the_card_is_red(seeded_runtime: Store) -> None:
+    # Huỳnh Thị Hoa (7) scanned in at the café at 09:45 on 21/07, 45 minutes after case 1 (Nguyễn Văn An, confirmed
+    # 23/07 21:00): F1 by the venue, quarantined 14 days from the confirmation.
+    found = read_as(TRACER_HCMC, lambda v: person_file(v, 7))
+    person, card = found["person"], found["card"]
+    assert person["full_name"] == "Huỳnh Thị Hoa" and person["citizen_id"] == "079199003333"
+    assert card["colour"] == "red" and card["reason"] == "quarantine" and card["day"] == "2021-07-24"
+    assert card["rule_version"] == "HCMC card 2021-10" and card["quarantine_rule"] == "3638/QD-BYT 2021-07-30"
+    assert reason_text(card, "vi") == "Đỏ: F1 của ca 1, tiếp xúc 21/07 tại Quán cà phê Bến Nghé, cách ly đến 06/08"
+    assert reason_text(card, "en") == "Red: F1 of case 1, exposed 21/07 at Quán cà phê Bến Nghé, quarantine until 06/08"
+    assert [(c["venue_name"], c["ts"]) for c in found["checkins"]] == [("Quán cà phê Bến Nghé", "2021-07-21T09:45")]
+    assert [(k["case_id"], k["degree"], k["via"], k["case_inside"]) for k in found["links"]] == [(1, 1, "venue", True)]
+    assert found["own_case"] is None and found["f1"] == []
+
+
+def test_the_person_page_of_cases_and_of_the_vaccinated(seeded_runtime: Store) -> None:
+    case = read_as(NATIONAL, lambda v: person_file(v, 1))
+    assert case["card"]["reason"] == "f0" and case["own_case"]["case_id"] == 1
+    assert {c["person_id"] for c in case["f1"]} == {2, 3, 4, 7}
+    assert reason_text(case["card"], "vi") == "Đỏ: ca F0 xác nhận 23/07, cách ly điều trị đến 06/08"
+    assert [t["result"] for t in case["tests"]] == ["positive"]
+    # Phạm Văn Em (5): one dose of Sinopharm on 10/07, 14 days before: yellow
+    dosed = read_as(TRACER_HCMC, lambda v: person_file(v, 5))
+    assert (
+        dosed["card"]["colour"] == "yellow" and reason_text(dosed["card"], "vi") == "Vàng: tiêm mũi 1 ngày 10/07/2021"
+    )
+    assert [(d["dose"], d["vaccine"]) for d in dosed["doses"]] == [(1, "Sinopharm")]
+
+
+@pytest.mark.parametrize(
+    "who",
+    [PROVINCE_HCMC, DISTRICT_Q1, PRESS, ADMIN, TRACER_HANOI],
+    ids=["province", "district", "press", "admin", "other_tracer"],
+)
+def test_anyone_else_is_refused_the_person_page(seeded_runtime: Store, who: Principal) -> None:
+    before = len(audit_entries("view_person"))
+    with pytest.raises(AccessDenied):
+        read_as(who, lambda v: person_file(v, 7))
+    assert len(audit_entries("view_person")) == before  # nothing was shown, nothing to audit
+
+
+def test_an_unknown_person_is_refused_like_one_outside_the_scope(seeded_runtime: Store) -> None:
+    with pytest.raises(AccessDenied):
+        read_as(NATIONAL, lambda v: person_file(v, 999_999))
+
+
+def test_every_view_of_a_person_is_audited_with_who_and_what(seeded_runtime: Store) -> None:
+    before = len(audit_entries("view_person"))
+    read_as(TRACER_HCMC, lambda v: person_file(v, 7))
+    read_as(NATIONAL, lambda v: person_file(v, 7))
+    entries = audit_entries("view_person")[before:]
+    assert [(e["username"], e["role"], e["target"]) for e in entries] == [
+        ("tracer-province:79", "tracer", "7"),
+        ("national-national", "national", "7"),
+    ]
+    assert json.loads(entries[0]["detail"])["card"] == "red"
+
+
+def test_the_person_page_is_refused_when_the_audit_cannot_be_written(
+    seeded_runtime: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a real client of a port nobody listens on: the audit's append fails, so nothing is returned
+    monkeypatch.setattr(runtime, "_redis", redis.Redis(port=free_port(), socket_connect_timeout=1))
+    with pytest.raises(AuditUnavailable):
+        read_as(TRACER_HCMC, lambda v: person_file(v, 7))
