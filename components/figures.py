@@ -86,6 +86,27 @@ def _mark_provisional(figure: go.Figure, frame: pd.DataFrame, provisional_days: 
     )
 
 
+def _label_suppressed(figure: go.Figure, frame: pd.DataFrame, column: str, daily: pa.Table) -> None:
+    """Days whose count the data layer suppressed for the reader (NULL: 1 to 4, the press) get "<5" on the axis
+    instead of a bar; their 7-day averages are gone with them (the average would give the count back)."""
+    hidden = frame[frame[column].isna()]
+    if hidden.empty:
+        return
+    label = daily.schema.field(column).metadata or {}
+    figure.add_trace(
+        go.Scatter(
+            x=hidden["day"],
+            y=[0] * len(hidden),
+            mode="text",
+            text=[label.get(b"suppressed", b"<5").decode()] * len(hidden),
+            textposition="top center",
+            textfont={"size": 9, "color": "#868e96"},
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+
+
 def daily_series_figure(
     daily: pa.Table,
     column: str,
@@ -113,6 +134,7 @@ def daily_series_figure(
             ),
         ]
     )
+    _label_suppressed(figure, frame, column, daily)
     figure.update_layout(**base_layout(lang, t(title_key, lang), t("chart.source", lang, version=version)))
     figure.update_xaxes(tickformat="%d/%m", showgrid=False, title=None, hoverformat="%d/%m/%Y")
     figure.update_yaxes(gridcolor="#eceff1", rangemode="tozero", tickformat=",d")

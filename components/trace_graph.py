@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from components.figures import base_layout
-from components.i18n import date, number, t
+from components.i18n import date, number, numeric, t
 from components.tables import number_column
 
 LINK_COLOURS = {"household": "#e8590c", "proximity": "#1971c2", "venue": "#2b8a3e", "point": "#868e96"}
@@ -436,8 +436,12 @@ def sparkline(days: list[str], counts: list[int]) -> str:
     by_day = dict(zip(days, counts, strict=True))
     first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
     span = [(first + dt.timedelta(d)).isoformat() for d in range((last - first).days + 1)][-30:]
-    top = max(counts) or 1
-    return "".join(SPARK[min(len(SPARK) - 1, round(by_day.get(d, 0) / top * (len(SPARK) - 1)))] for d in span)
+    top = max((n for n in counts if n is not None), default=0) or 1
+    # a day whose count is suppressed for the reader (None) is drawn as the lowest non-empty bar
+    return "".join(
+        SPARK[min(len(SPARK) - 1, round((by_day.get(d, 0) if by_day.get(d, 0) is not None else 1) / top * 7))]
+        for d in span
+    )
 
 
 def elsewhere_text(cluster: dict, lang: str, most: int = 6) -> str:
@@ -447,8 +451,18 @@ def elsewhere_text(cluster: dict, lang: str, most: int = 6) -> str:
     named = [f"{e['province']} {number(e['cases'], lang)}" for e in elsewhere[:most]]
     rest = elsewhere[most:]
     if rest:
-        named.append(t("clusters.more_provinces", lang, n=len(rest), cases=number(sum(e["cases"] for e in rest), lang)))
+        named.append(t("clusters.more_provinces", lang, n=len(rest), cases=_total([e["cases"] for e in rest], lang)))
     return " · ".join(named)
+
+
+def _total(values: list, lang: str) -> str:
+    """The sum of counts; with a suppressed one among them ("<5", the press), at least the rest plus one."""
+    known = [numeric(v) for v in values]
+    if None not in known:
+        return number(sum(known), lang)
+    hidden = next(v for v in values if numeric(v) is None)
+    rest = sum(v for v in known if v is not None)
+    return hidden if rest == 0 else "≥ " + number(rest + 1, lang)
 
 
 def focus_text(cluster: dict, lang: str) -> str:
@@ -525,8 +539,8 @@ def cluster_growth_figure(cluster: dict, lang: str) -> go.Figure:
     """Cases per day and in total of one cluster."""
     days, counts = cluster["days"], cluster["daily_cases"]
     running, total = [], 0
-    for n in counts:
-        total += n
+    for n in counts:  # a suppressed day (None, the press) stops the running total: it would give the count back
+        total = None if total is None or n is None else total + n
         running.append(total)
     figure = go.Figure(
         [

@@ -8,6 +8,7 @@ import datetime as dt
 from data import runtime
 from data.access import AccessDenied
 from data.cache import cached
+from data.disclosure import count, counts
 from data.store import Store
 from data.viewer import Viewer
 
@@ -95,7 +96,18 @@ def handover_flows(viewer: Viewer) -> list[dict]:
 def clusters(viewer: Viewer, min_size: int = 2) -> list[dict]:
     """Clusters of at least `min_size` cases touching the jurisdiction, busiest first: the viewer's own cases with their
     daily growth, the others as counts per province; `cluster_ref` is the viewer's reference to each."""
-    return _reader().query("tracing/clusters", min_size=min_size, **viewer.params).to_pylist()
+    found = _reader().query("tracing/clusters", min_size=min_size, **viewer.params).to_pylist()
+    if not viewer.suppress_below:
+        return found
+    # the press: every count of a cluster as it may see it, its days' counts included (None: drawn as "<5")
+    return [
+        {
+            **counts(viewer, c, ("own_size", "new_7d", "size")),
+            "daily_cases": [None if count(viewer, n) != n else n for n in c["daily_cases"]],
+            "elsewhere": [{**e, "cases": count(viewer, e["cases"])} for e in c["elsewhere"]],
+        }
+        for c in found
+    ]
 
 
 def cluster_cases(viewer: Viewer, cluster_ref: int) -> list[dict]:

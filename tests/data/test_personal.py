@@ -8,13 +8,18 @@ import json
 import pytest
 import redis
 
+from components.figures import daily_cases_figure
+from components.i18n import number
 from components.person_view import reason_text
-from data import audit, runtime, tracing
+from components.stat_card import change_text
+from components.trace_graph import cluster_rows
+from data import audit, levels, maps, overview, runtime, tracing, wall
 from data.access import AccessDenied, Principal, acting_as, current_viewer, role
 from data.audit import AuditUnavailable
 from data.person import person_file
 from data.store import Store
 from data.viewer import parse_viewer
+from tests import seed
 from tests.conftest import free_port
 
 
@@ -164,3 +169,53 @@ def test_the_person_page_is_refused_when_the_audit_cannot_be_written(
     monkeypatch.setattr(runtime, "_redis", redis.Redis(port=free_port(), socket_connect_timeout=1))
     with pytest.raises(AuditUnavailable):
         read_as(TRACER_HCMC, lambda v: person_file(v, 7))
+
+
+def test_the_press_reads_counts_of_one_to_four_as_under_five_and_zero_as_zero(seeded_runtime: Store) -> None:
+    def as_press(read):
+        return read_as(PRESS, read)
+
+    totals = as_press(lambda v: overview.headline_figures(v))
+    assert totals["cases"] == "<5" and totals["people"] == 12  # 3 cases; 12 people is no small count
+    ward = as_press(lambda v: overview.headline_figures(v, seed.BEN_NGHE))
+    assert ward["cases"] == 0 and ward["people"] == "<5"  # zero stays zero
+    week = as_press(lambda v: overview.weekly_summary(v, "2021-07-24"))
+    assert (
+        week["new_cases_7d"] == "<5"
+        and read_as(NATIONAL, lambda v: overview.weekly_summary(v, "2021-07-24"))["new_cases_7d"] == 3
+    )
+    daily = as_press(lambda v: overview.daily_counts(v)).to_pylist()
+    assert {r["new_cases"] for r in daily} <= {0, None} and None in {r["new_cases"] for r in daily}
+    assert {r["new_cases"] for r in read_as(NATIONAL, lambda v: overview.daily_counts(v)).to_pylist()} >= {1}
+    status = as_press(lambda v: overview.status_today(v, "2021-07-24"))
+    assert status["f1_quarantined"] == 6  # 6 in quarantine nationally, 4 of them in HCMC
+    assert as_press(lambda v: overview.status_today(v, "2021-07-24", "79"))["f1_quarantined"] == "<5"
+    provinces = {
+        r["code"]: r
+        for r in as_press(lambda v: maps.area_measure(v, "province", None, "new_cases_7d_per_100k", "2021-07-24"))
+    }
+    assert provinces["79"]["new_cases_7d"] == "<5" and provinces["79"]["value"] is None  # the rate gives the count back
+    assert provinces["01"]["new_cases_7d"] == 0 and provinces["01"]["value"] == 0
+    cases = {
+        r["code"]: r["value"]
+        for r in as_press(lambda v: maps.area_measure(v, "province", None, "new_cases_7d", "2021-07-24"))
+    }
+    assert cases["79"] == "<5" and cases["01"] == 0
+    found = as_press(lambda v: tracing.clusters(v))
+    assert found and all(c["own_size"] == "<5" and None in c["daily_cases"] for c in found)
+    levels_table = as_press(lambda v: levels.child_area_levels(v, None)).to_pylist()
+    assert all(
+        r["cases_7d"] in (0, None) and (r["cases_7d"] is not None or r["rate_per_100k"] is None) for r in levels_table
+    )
+    assert as_press(lambda v: wall.newest_cases(v)) == []  # each row is a case
+    assert read_as(NATIONAL, lambda v: wall.newest_cases(v))
+
+
+def test_the_press_sees_under_five_in_figures_tables_and_cards(seeded_runtime: Store) -> None:
+    daily = read_as(PRESS, lambda v: overview.daily_counts(v))
+    figure = daily_cases_figure(daily, "vi", 1)
+    labels = [trace for trace in figure.data if getattr(trace, "mode", None) == "text"]
+    assert labels and set(labels[0].text) == {"<5"}
+    assert number("<5", "vi") == "<5" and change_text("<5", 3, "vi") == ("", "flat")
+    rows = cluster_rows(read_as(PRESS, lambda v: tracing.clusters(v)), "vi")
+    assert {r["size"] for r in rows} == {"<5"} and all(r["growth"] for r in rows)
