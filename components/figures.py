@@ -216,6 +216,7 @@ def wall_cases_figure(daily: pa.Table, lang: str, version: int) -> go.Figure:
             ),
         ]
     )
+    _label_suppressed(figure, frame, "new_cases", daily)
     figure.update_layout(
         template="plotly_dark",
         paper_bgcolor="rgba(0,0,0,0)",
