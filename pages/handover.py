@@ -60,7 +60,7 @@ def layout(**_query: UrlValue) -> html.Div:
             ),
             grid(
                 RECEIVED_GRID,
-                received_columns(lang),
+                received_columns(lang, viewer.personal),
                 received_rows(received, lang),
                 lang,
                 file_name="pccovid-handover.csv",
@@ -91,4 +91,5 @@ def export_received_xlsx(_clicks: Count | None):
     lang, viewer = current_language(), current_viewer()
     rows = received_handovers(viewer, LIMIT)
     export(viewer, "handover_xlsx", len(rows))
-    return dcc.send_bytes(received_workbook(rows, t("handover.received_title", lang), lang), "pccovid-handover.xlsx")
+    workbook = received_workbook(rows, t("handover.received_title", lang), lang, viewer.personal)
+    return dcc.send_bytes(workbook, "pccovid-handover.xlsx")

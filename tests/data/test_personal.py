@@ -3,16 +3,25 @@ the press refused every case, person and work list, the person page's card and r
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 import redis
+from openpyxl import load_workbook
 
 from components.figures import daily_cases_figure
 from components.i18n import number
 from components.person_view import reason_text
 from components.stat_card import change_text
-from components.trace_graph import cluster_rows
+from components.trace_graph import (
+    cluster_rows,
+    contact_columns,
+    contact_rows,
+    contacts_workbook,
+    graph_elements,
+    points_timeline,
+)
 from data import audit, levels, maps, overview, runtime, tracing, wall
 from data.access import AccessDenied, Principal, acting_as, current_viewer, role
 from data.audit import AuditUnavailable
@@ -219,3 +228,19 @@ def test_the_press_sees_under_five_in_figures_tables_and_cards(seeded_runtime: S
     assert number("<5", "vi") == "<5" and change_text("<5", 3, "vi") == ("", "flat")
     rows = cluster_rows(read_as(PRESS, lambda v: tracing.clusters(v)), "vi")
     assert {r["size"] for r in rows} == {"<5"} and all(r["growth"] for r in rows)
+
+
+def test_a_leaders_trace_lists_and_timeline_show_ids_and_days(seeded_runtime: Store) -> None:
+    case = read_as(PROVINCE_HCMC, lambda v: tracing.case_trace(v, 1))
+    contacts = read_as(PROVINCE_HCMC, lambda v: tracing.case_contacts(v, 1))
+    f1 = [c for c in contacts if c["degree"] == 1]
+    fields = [c["field"] for c in contact_columns("vi", with_through=False, personal=False)]
+    assert "name" not in fields and "phone" not in fields and "person_id" in fields
+    rows = {r["person_id"]: r for r in contact_rows(f1, "vi")}
+    assert rows[7]["name"] == "" and rows[7]["time"] == "21/07/2021" and rows[7]["place"] == "Quán cà phê Bến Nghé"
+    points = read_as(PROVINCE_HCMC, lambda v: tracing.case_points(v, 1))
+    bars = points_timeline(points, case, "vi").data[0]
+    assert all(width >= 86_400_000 for width in bars.x)  # whole days, not the minutes of a visit
+    book = load_workbook(io.BytesIO(contacts_workbook(case, f1, [], "vi", personal=False)))
+    assert "Họ tên" not in [cell.value for cell in book.active[2]]
+    assert "Nguyễn Văn An" not in str([e["data"].get("label") for e in graph_elements(case, f1, "vi")])
