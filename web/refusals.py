@@ -1,6 +1,5 @@
-"""Refusals as one line: 403 for what the request's role may not read (data/access.py AccessDenied, raised by a data
-function or a page), 503 when the audit log cannot be written; and pages a role may not open refused before Dash
-serves their shell."""
+"""Refusals as one line beside web/auth.py's (which answers AccessDenied with 403): 503 when the audit log cannot be
+written, and pages of individual people refused to a role that may not open them before Dash serves their shell."""
 
 from __future__ import annotations
 
@@ -19,7 +18,7 @@ INDIVIDUAL_PAGES = ("/trace/", "/person/", "/handover")
 
 def _refused(exc: AccessDenied) -> tuple[flask.Response, int]:
     log.info("refused %s %s: %s", flask.request.method, flask.request.path, exc)
-    return _line("Không có quyền truy cập / Access denied", 403)
+    return _line(f"forbidden: {exc}", 403)  # as web/auth.py words it
 
 
 def _audit_down(exc: AuditUnavailable) -> tuple[flask.Response, int]:
@@ -50,7 +49,6 @@ def _page_gate() -> tuple[flask.Response, int] | None:
 
 
 def register(server: flask.Flask) -> None:
-    """After the login's own before_request (web/auth.py), which sets the request's principal."""
-    server.register_error_handler(AccessDenied, _refused)
+    """After web/auth.py's install: its gate, first of the before_request hooks, sets the request's principal."""
     server.register_error_handler(AuditUnavailable, _audit_down)
     server.before_request(_page_gate)
