@@ -188,6 +188,7 @@ def tests_positivity_figure(daily: pa.Table, lang: str, version: int, provisiona
     )
     figure.update_xaxes(tickformat="%d/%m", showgrid=False, hoverformat="%d/%m/%Y")
     figure.update_yaxes(gridcolor="#eceff1", rangemode="tozero", tickformat=",d", secondary_y=False)
+    _label_suppressed(figure, frame, "tests", daily)
     _whole_number_ticks(figure, frame["tests"].max(), secondary_y=False)
     small = frame["positivity"].max() < 0.1 if frame["positivity"].notna().any() else True
     figure.update_yaxes(tickformat=".1%" if small else ".0%", rangemode="tozero", showgrid=False, secondary_y=True)

@@ -44,6 +44,11 @@ def weekly_summary(viewer: Viewer, day: str, area_code: str | None = None) -> di
     """Each of WEEKLY_METRICS on `day` and the same a week earlier (`<metric>_before`)."""
     params = {"day": dt.date.fromisoformat(day), "area_code": area_code, **viewer.params}
     row = store().query("overview/summary", **params).to_pylist()[0]
+    if viewer.suppress_below:
+        for suffix in ("", "_before"):  # a positivity over few positives gives their count back
+            tests, share = row[f"tests_7d{suffix}"], row[f"positivity_7d{suffix}"]
+            if tests and share is not None and 0 < round(share * tests) < viewer.suppress_below:
+                row[f"positivity_7d{suffix}"] = None
     return counts(viewer, row, [m + s for m in WEEKLY_METRICS if m != "positivity_7d" for s in ("", "_before")])
 
 

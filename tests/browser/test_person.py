@@ -1,18 +1,19 @@
 """The person page in Chromium as a tracer: reached from a trace's F1 list, the card's colour and reason in words, the
-rule version, tests, doses, check-ins and links, in Vietnamese and in English; and the overview as the press."""
+rule version, tests, doses, check-ins and links, in Vietnamese and in English; the overview as the press, and the
+pages of individual people refused to the press (and the person page to a provincial leader)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from data.derive.tracing import SERVICE
 from data.loader import load_dataset
 from data.store import Store
 from tests.browser.conftest import screenshot
-from tests.conftest import serve
+from tests.conftest import open_page, page_body, post_callback, serve
 
 pytestmark = pytest.mark.browser
 
@@ -28,9 +29,21 @@ def traced_server(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redi
     yield from serve(db, redis_url, folder)
 
 
+def logged_in(browser: Browser, login, base: str, username: str) -> tuple[Page, list[str]]:
+    """A page of its own context logged in as `username`, and the console errors it collects."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="vi-VN")
+    login(context, base, username)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return page, errors
+
+
 def test_a_tracer_opens_an_f1_from_the_trace_and_reads_why_the_card_is_red(
-    traced_server: str, page: Page, console_errors: list[str]
+    traced_server: str, browser: Browser, login
 ) -> None:
+    page, console_errors = logged_in(browser, login, traced_server, "tracer79")
     page.goto(traced_server + "/trace/1")
     f1 = page.locator("#trace-f1-grid")
     expect(f1).to_contain_text("Huỳnh Thị Hoa")
@@ -66,3 +79,31 @@ def test_a_tracer_opens_an_f1_from_the_trace_and_reads_why_the_card_is_red(
     expect(page.locator("#person-tests")).to_contain_text("Dương tính")
     screenshot(page, "person-1-vi")
     assert console_errors == []
+    page.context.close()
+
+
+def test_the_press_reads_the_overview_with_small_counts_under_five_and_no_trace(
+    traced_server: str, browser: Browser, login, http_session
+) -> None:
+    page, console_errors = logged_in(browser, login, traced_server, "press")
+    page.goto(traced_server + "/")
+    expect(page.locator("[data-metric=people] .figure")).to_have_text("12")
+    expect(page.locator("[data-metric=cases] .figure")).to_have_text("<5")  # 3 cases
+    expect(page.locator("[data-metric=new_cases_7d] .figure")).to_have_text("<5")
+    expect(page.locator("[data-metric=card_colours]")).to_contain_text("<5")
+    expect(page.locator(".js-plotly-plot .textpoint text", has_text="<5").first).to_be_attached()
+    screenshot(page, "overview-press")
+    assert console_errors == []
+    page.context.close()
+    # the press opens no trace, person or hand-over: 403 with one line, the page's shell and its data alike
+    press = http_session(traced_server, "press")
+    for url in ("/trace/1", "/person/7", "/handover"):
+        answer = press.get(traced_server + url, timeout=60)
+        assert answer.status_code == 403 and answer.text.count("\n") == 1, (url, answer.status_code, answer.text)
+        status, body = post_callback(traced_server, page_body(url), press)  # the page's data, asked for directly
+        assert status == 403 and body.count(b"\n") == 1, (url, status, body[:200])
+    # a provincial leader opens the trace, but not the person page
+    leader = http_session(traced_server, "province79")
+    status, body = open_page(traced_server, "/trace/1", leader)
+    assert status == 200 and b"Truy v" in body and "Nguyễn Văn An".encode() not in body
+    assert open_page(traced_server, "/person/7", leader)[0] == 403
