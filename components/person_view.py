@@ -111,17 +111,13 @@ def link_items(links: list[dict], own_case: dict | None, f1: list[dict], lang: s
         case = dcc.Link(str(link["case_id"]), href=f"/trace/{link['case_id']}")
         if link["degree"] == 1:
             via = t(f"trace.via.{link['via']}", lang)
-            before, after = t("person.link.f1", lang, case="\0", via=via, exposed=exposed).split("\0")
-            items.append(html.Span([before, case, after], className="person-link-f1"))
+            items.append(_linked("person.link.f1", lang, {"case": case}, "person-link-f1", via=via, exposed=exposed))
         elif link["through_inside"]:
-            text = t("person.link.f2", lang, case="\0", through="\1", exposed=exposed)
-            before, rest = text.split("\0")
-            middle, after = rest.split("\1")
             through = dcc.Link(str(link["through"]), href=f"/person/{link['through']}")
-            items.append(html.Span([before, case, middle, through, after], className="person-link-f2"))
+            parts = {"case": case, "through": through}
+            items.append(_linked("person.link.f2", lang, parts, "person-link-f2", exposed=exposed))
         else:
-            before, after = t("person.link.f2_elsewhere", lang, case="\0", exposed=exposed).split("\0")
-            items.append(html.Span([before, case, after], className="person-link-f2"))
+            items.append(_linked("person.link.f2_elsewhere", lang, {"case": case}, "person-link-f2", exposed=exposed))
     if f1:
         items.append(
             html.Span(
@@ -140,6 +136,16 @@ def link_items(links: list[dict], own_case: dict | None, f1: list[dict], lang: s
     if not items:
         return [dmc.Text(t("person.none", lang), size="sm")]
     return [dmc.List([dmc.ListItem(item) for item in items], size="sm", spacing=4)]
+
+
+def _linked(key: str, lang: str, links: dict, class_name: str, **values: object) -> html.Span:
+    """A translated sentence whose placeholders named in `links` are links: each is formatted as a marker, and the
+    text is cut at the markers (the word order differs between languages)."""
+    markers = {name: f"\x00{name}\x00" for name in links}
+    pieces = t(key, lang, **values, **markers).split("\x00")
+    return html.Span(
+        [links.get(piece, piece) if i % 2 else piece for i, piece in enumerate(pieces)], className=class_name
+    )
 
 
 def test_rows(tests: list[dict], lang: str) -> list[dict]:

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from components.figures import daily_cases_figure
 from components.i18n import number
-from components.person_view import reason_text
+from components.person_view import link_items, reason_text
 from components.stat_card import change_text
 from components.trace_graph import (
     cluster_rows,
@@ -244,3 +244,12 @@ def test_a_leaders_trace_lists_and_timeline_show_ids_and_days(seeded_runtime: St
     book = load_workbook(io.BytesIO(contacts_workbook(case, f1, [], "vi", personal=False)))
     assert "Họ tên" not in [cell.value for cell in book.active[2]]
     assert "Nguyễn Văn An" not in str([e["data"].get("label") for e in graph_elements(case, f1, "vi")])
+
+
+def test_an_f2_links_to_the_case_and_to_the_f1_it_came_through(seeded_runtime: Store) -> None:
+    found = read_as(TRACER_HCMC, lambda v: person_file(v, 5))  # Phạm Văn Em: F2 of case 1 through Lê Thị Dung (4)
+    (items,) = link_items(found["links"], found["own_case"], found["f1"], "vi")
+    (sentence,) = [item.children for item in items.children]
+    hrefs = [part.href for part in sentence.children if hasattr(part, "href")]
+    texts = "".join(part if isinstance(part, str) else part.children for part in sentence.children)
+    assert hrefs == ["/trace/1", "/person/4"] and texts.startswith("F2 của ca 1, qua F1 4, tiếp xúc ")
