@@ -277,10 +277,7 @@ def contact_columns(lang: str, *, with_through: bool, personal: bool = True) -> 
     carry no name or phone, those columns are left out."""
     person = {"field": "person_id", "headerName": t("trace.col.person_id", lang), "maxWidth": 120}
     if personal:
-        person |= {
-            "cellRenderer": "markdown",
-            "valueGetter": {"function": "'[' + params.data.person_id + '](/person/' + params.data.person_id + ')'"},
-        }
+        person["cellRenderer"] = "PersonLink"  # assets/pccovid_grid.js: a link, while the CSV keeps the id
     fields = CONTACT_FIELDS[1:] if personal else tuple(f for f in CONTACT_FIELDS[1:] if f not in ("name", "phone"))
     columns = [person] + [{"field": f, "headerName": t(f"trace.col.{f}", lang)} for f in fields]
     columns[1]["minWidth"] = 180
