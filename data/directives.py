@@ -91,6 +91,17 @@ def history(viewer: Viewer, directive_id: int) -> list[dict]:
     return runtime.store().query("directives/history", directive_id=directive_id).to_pylist()
 
 
+def histories(viewer: Viewer, ids: Sequence[int]) -> dict[int, list[dict]]:
+    """The histories of several directives at once (a page lists many), by directive id; only those the viewer may
+    see."""
+    found: dict[int, list[dict]] = {}
+    if not ids:
+        return found
+    for row in runtime.store().query("directives/histories", ids=list(ids), **viewer.params).to_pylist():
+        found.setdefault(row.pop("directive_id"), []).append(row)
+    return found
+
+
 def last_seq() -> int:
     """The newest directive action's sequence number: what open pages compare to know whether to read again."""
     return int(runtime.store().rows("directives/last_seq")[0][0])
@@ -131,6 +142,13 @@ def recipient_choices(viewer: Viewer) -> list[dict]:
     if not levels:
         return []
     return runtime.store().query("directives/recipient_choices", levels=levels, **viewer.params).to_pylist()
+
+
+def areas_under(viewer: Viewer, codes: Sequence[str]) -> list[dict]:
+    """The areas a directive to `codes` may act on: each of them and every district and ward under them."""
+    if not codes:
+        return []
+    return runtime.store().query("directives/areas_under", codes=list(codes), **viewer.params).to_pylist()
 
 
 def wards_in_shape(viewer: Viewer, features: Iterable[dict]) -> list[str]:
