@@ -306,6 +306,7 @@ def show_directives(_seq: Count, _changed: Ignored):
     Output(LEVEL, "style"),
     Output(CLUSTER, "style"),
     Output(TARGETS, "style"),
+    Output(DRAW_MAP, "bounds"),
     Input(KIND, "value"),
     Input(RECIPIENTS, "value"),
 )
@@ -332,6 +333,9 @@ def shape_issue_form(kind: Text | None, recipients: AreaCodes | None):
             if a.get("lat") is not None
         ],
     }
+    # The map shows the first recipient (a ward's district), where the lockdown is to be drawn.
+    first = next((a for a in areas if recipients and a["code"] == recipients[0]), None)
+    view = dash.no_update if first is None else bounds(first["district_code"] or first["province_code"])
     return (
         options,
         points,
@@ -339,6 +343,7 @@ def shape_issue_form(kind: Text | None, recipients: AreaCodes | None):
         None if spec.level else hidden,
         None if spec.cluster else hidden,
         None if spec.chooses_areas else hidden,
+        view,
     )
 
 
