@@ -7,11 +7,13 @@ import dash
 import dash_mantine_components as dmc
 from dash import Input, Output, State, clientside_callback, dcc, html
 from dash_extensions import EventSource
+from flask_wtf.csrf import generate_csrf
 
 from components import ids
 from components.directive_notice import notice_holders, stream_message, takes_part
 from components.i18n import COOKIE, current_language, t
 from components.inputs import Count, typed
+from data.access import current_principal
 from data.directives import last_seq
 from data.runtime import data_version
 
@@ -38,6 +40,25 @@ def _navigation(lang: str) -> list:
         dmc.NavLink(label=t(key, lang), href=path, active="exact", className="shell-nav-link")
         for path, key in NAVIGATION
         if path not in NAVIGATION_FOR or NAVIGATION_FOR[path]()
+    ]
+
+
+def _account(lang: str) -> list:
+    """Who is logged in, as what, and the way out (a plain form: POST /logout with the session's CSRF token)."""
+    principal = current_principal()
+    if principal is None:
+        return []
+    return [
+        dmc.Text(principal.username, id="shell-user", size="sm", fw=600),
+        dmc.Badge(principal.role.label.get(lang, principal.role.name), id="shell-role", variant="outline", color="red"),
+        html.Form(
+            [
+                dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+                html.Button(t("shell.logout", lang), type="submit", id="shell-logout", className="shell-logout"),
+            ],
+            action="/logout",
+            method="POST",
+        ),
     ]
 
 
@@ -102,6 +123,7 @@ def shell_layout() -> dmc.MantineProvider:
                                                 size="xs",
                                                 **{"aria-label": t("lang.label", lang)},
                                             ),
+                                            *_account(lang),
                                         ],
                                         gap="sm",
                                     ),
