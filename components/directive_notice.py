@@ -31,7 +31,7 @@ def notice_holders(seq: int) -> list:
     return [
         dcc.Store(id=SEQ, data=seq),
         dcc.Store(id=SEEN, data=seq),
-        dmc.NotificationContainer(id=NOTICES, position="top-right", zIndex=1000),
+        dmc.NotificationContainer(id=NOTICES, position="bottom-right", zIndex=1000),
     ]
 
 
@@ -122,7 +122,11 @@ def tell_directive_news(seq: Count, seen: Count | None):
                         status=t(f"directives.status.{action['status']}", lang),
                     ),
                     "message": t(
-                        "directives.notice.change", lang, recipient=action["recipient_name"], who=action["username"]
+                        "directives.notice.change",
+                        lang,
+                        recipient=action["recipient_name"],
+                        who=action["username"],
+                        progress=action["progress"] or 0,
                     ),
                     "color": "blue",
                     "autoClose": 15_000,

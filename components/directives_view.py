@@ -78,14 +78,20 @@ def problem_messages(problems: list[Problem], lang: str) -> list[str]:
     return messages
 
 
-def history_line(step: dict, lang: str) -> str:
+def history_line(step: dict, row: dict, lang: str) -> str:
+    """ "07/12/2026 09:30 · province79 (Ban chỉ đạo Hồ Chí Minh) báo cáo tiến độ 60%: «note»": who acted for which
+    committee (the issuer issues and cancels, the recipient does the rest)."""
     what = t(f"directives.history.{step['action']}", lang, n=step["progress"] or 0)
+    if step["action"] in ("issue", "cancel"):
+        where = committee(row["issuer_level"], row["issuer_area_name"], lang)
+    else:
+        where = committee(row["recipient_level"], row["recipient_name"], lang)
     line = t(
         "directives.history.line",
         lang,
         when=when(step["acted_at"], lang),
         who=step["username"],
-        where=step["jurisdiction"],
+        where=where,
         what=what,
     )
     return line + (f": «{step['note']}»" if step["note"] else "")
@@ -139,7 +145,9 @@ def directive_card(row: dict, steps: list[dict], viewer: Viewer, lang: str, now:
                 [
                     dmc.AccordionControl(t("directives.history", lang, n=len(steps))),
                     dmc.AccordionPanel(
-                        html.Ol([html.Li(history_line(step, lang)) for step in steps], className="directive-history")
+                        html.Ol(
+                            [html.Li(history_line(step, row, lang)) for step in steps], className="directive-history"
+                        )
                     ),
                 ],
                 value="history",

@@ -104,9 +104,9 @@ def test_a_directive_from_issue_to_closure_seen_live_by_both_committees(server: 
     issued.get_by_text("Lịch sử (4)").click()
     steps = issued.locator(".directive-history li")
     expect(steps).to_have_count(4)
-    expect(steps.nth(0)).to_contain_text("national (national) ban hành")
+    expect(steps.nth(0)).to_contain_text("national (Ban chỉ đạo quốc gia) ban hành")
     expect(steps.nth(2)).to_contain_text("báo cáo tiến độ 60%: «Đã lấy 450.000 mẫu tại 120 điểm»")
-    expect(steps.nth(3)).to_contain_text("province79 (province:79) báo cáo hoàn thành")
+    expect(steps.nth(3)).to_contain_text("province79 (Ban chỉ đạo Hồ Chí Minh) báo cáo hoàn thành")
     screenshot(national, "directives-7-national-sees-done")
     screenshot(province, "directives-8-province-done")
     assert province.evaluate("window.pccovidSamePage") is True
