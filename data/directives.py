@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import redis
 import shapely
 
-from data import audit, runtime
+from data import audit, runtime, users
 from data.access import AccessDenied, Principal, current_principal
 from data.events import directives_channel
 from data.geo import district_shapes, province_shapes
@@ -315,6 +315,8 @@ def issue(
                 problems.append(Problem("cluster", "cluster_outside", {"case": cluster_case}))
     if owner is not None and owner != "" and not _OWNER.fullmatch(owner):
         problems.append(Problem("owner", "owner_invalid"))
+    elif owner and owner.startswith("user:"):
+        problems += _owner_problems(owner.removeprefix("user:"), recipient_rows)
     if problems:
         raise DirectiveRefused(problems)
 
@@ -495,6 +497,29 @@ def _announce(seq: int) -> None:
         client.publish(directives_channel(runtime.store().store_id), seq)
     except redis.RedisError as exc:
         log.warning("directive %d stored but not announced: %s", seq, exc)
+
+
+def _owner_problems(username: str, recipient_rows: list[dict]) -> list[Problem]:
+    """A user named as owner must exist, be enabled, receive directives, and belong to every recipient."""
+    client = runtime.redis_client()
+    user = users.get(client, username) if client is not None else None
+    principal = users.principal_of(user) if user is not None and not user.disabled else None
+    if principal is None or not principal.role.receive:
+        return [Problem("owner", "owner_unknown", {"name": username})]
+    return [
+        Problem("owner", "owner_elsewhere", {"name": username, "recipient": area["short_name"]})
+        for area in recipient_rows
+        if not is_recipient(principal.viewer, _as_directive(area))
+    ]
+
+
+def _as_directive(area: dict) -> dict:
+    """An area as the recipient of a directive (the fields is_recipient reads)."""
+    return {
+        "recipient_level": area["level"],
+        "recipient_code": area["code"],
+        "recipient_district": area["district_code"],
+    }
 
 
 def _inside_viewer(viewer: Viewer, area: dict) -> bool:

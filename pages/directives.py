@@ -315,7 +315,7 @@ def shape_issue_form(kind: Text | None, recipients: AreaCodes | None):
     """The fields the kind needs, and the areas it may act on inside the chosen recipients."""
     principal = current_principal()
     spec = directive_rules().kinds.get(kind or "")
-    if principal is None or spec is None:
+    if principal is None or not principal.role.issue or spec is None:
         raise dash.exceptions.PreventUpdate
     hidden = {"display": "none"}
     areas = areas_under(principal.viewer, recipients or [])
@@ -359,7 +359,7 @@ def shape_issue_form(kind: Text | None, recipients: AreaCodes | None):
 def add_drawn_wards(drawn: DrawnShapes | None, chosen: AreaCodes | None, recipients: AreaCodes | None):
     """The wards whose point falls inside what was drawn join the chosen areas (inside the recipients when chosen)."""
     principal, lang = current_principal(), current_language()
-    if principal is None or not drawn or not drawn["features"]:
+    if principal is None or not principal.role.issue or not drawn or not drawn["features"]:
         raise dash.exceptions.PreventUpdate
     wards = wards_in_shape(principal.viewer, drawn["features"])
     if recipients:

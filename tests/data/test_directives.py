@@ -11,7 +11,7 @@ import pytest
 import redis
 
 from data import directives as d
-from data import events, runtime
+from data import events, runtime, users
 from data.access import AccessDenied, Principal, acting_as, role
 from data.audit import STREAM, AuditUnavailable
 from data.viewer import NATIONAL, Viewer
@@ -126,6 +126,24 @@ def test_every_problem_of_a_directive_is_named_once(store) -> None:
         ("targets", "targets_missing"),
     }
     assert d.directives(NATIONAL) == [] and audit_entries(store) == []
+
+
+def test_an_owner_named_by_user_name_is_a_user_of_the_recipient(store) -> None:
+    client = runtime.redis_client()
+    for name, role_name, scope in (("q1-truong", "district", "district:760"), ("hn-pho", "province", "province:01")):
+        if users.get(client, name) is None:
+            users.add(client, name, role_name, scope, "mat-khau-rat-dai-123")
+    with acting_as(HCM), pytest.raises(d.DirectiveRefused) as refused:
+        d.issue("mass_testing", ["760"], TEXT, TOMORROW, targets=["760"], owner="user:hn-pho", now=NOW)
+    assert problems(refused) == {("owner", "owner_elsewhere")}
+    with acting_as(HCM), pytest.raises(d.DirectiveRefused) as refused:
+        d.issue("mass_testing", ["760"], TEXT, TOMORROW, targets=["760"], owner="user:nobody", now=NOW)
+    assert problems(refused) == {("owner", "owner_unknown")}
+    with acting_as(HCM):
+        (directive_id,) = d.issue(
+            "mass_testing", ["760"], TEXT, TOMORROW, targets=["760"], owner="user:q1-truong", now=NOW
+        )
+    assert d.directive(QUAN_1.viewer, directive_id)["owner"] == "user:q1-truong"
 
 
 def test_who_may_issue_from_the_roles_and_to_whom_from_the_chain(store) -> None:
