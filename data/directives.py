@@ -20,7 +20,7 @@ from data.geo import district_shapes, province_shapes
 from data.sql import sql
 from data.store import transaction
 from data.viewer import Viewer
-from rules.directives import ACTIVE, Problem, check_action, check_directive, directive_rules
+from rules.directives import ACTIVE, LEVELS, Problem, check_action, check_directive, directive_rules
 
 log = logging.getLogger(__name__)
 
@@ -303,6 +303,8 @@ def issue(
             for r in recipient_rows:
                 if not targets_of[r["code"]]:
                     problems.append(Problem("targets", "recipient_without_targets", {"name": r["short_name"]}))
+    if spec is not None and spec.level and level in LEVELS and not problems:
+        problems += _level_problems(spec.name, level, [c for codes in targets_of.values() for c in codes], found)
     cluster_id = None
     if spec is not None and spec.cluster and cluster_case is not None:
         cluster = store.query("directives/cluster_of_case", case_id=cluster_case, **viewer.params).to_pylist()
@@ -497,6 +499,17 @@ def _announce(seq: int) -> None:
         client.publish(directives_channel(runtime.store().store_id), seq)
     except redis.RedisError as exc:
         log.warning("directive %d stored but not announced: %s", seq, exc)
+
+
+def _level_problems(kind: str, level: int, codes: list[str], found: dict[str, dict]) -> list[Problem]:
+    """Raising sets a level above the one in force, lowering one below (areas never assessed take any level)."""
+    rows = runtime.store().rows("directives/levels_in_force", codes=list(dict.fromkeys(codes)))
+    problems = []
+    for code, current, _week in rows:
+        if (kind == "raise_level" and level <= current) or (kind == "lower_level" and level >= current):
+            problem = "level_not_higher" if kind == "raise_level" else "level_not_lower"
+            problems.append(Problem("level", problem, {"name": found[code]["short_name"], "current": current}))
+    return problems
 
 
 def _owner_problems(username: str, recipient_rows: list[dict]) -> list[Problem]:

@@ -9,11 +9,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rules.area_level import MAX_LEVEL
+
 _FILE = Path(__file__).with_name("directives.toml")
 
 STATUSES = ("issued", "acknowledged", "in_progress", "done", "cancelled")
 ACTIVE = ("issued", "acknowledged", "in_progress")
-LEVELS = (1, 2, 3, 4)  # the four epidemic levels of rules/area_level.toml
+LEVELS = tuple(range(1, MAX_LEVEL + 1))  # the epidemic levels of rules/area_level.toml
 
 
 @dataclass(frozen=True)

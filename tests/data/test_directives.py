@@ -115,6 +115,14 @@ def test_every_problem_of_a_directive_is_named_once(store) -> None:
         ("targets", "target_level"),  # a lockdown takes wards
         ("owner", "owner_invalid"),
     }
+    level_in_force = store.rows("directives/levels_in_force", codes=["79"])[0][1]
+    with acting_as(NATIONAL_USER), pytest.raises(d.DirectiveRefused) as refused:
+        d.issue("lower_level", ["79"], TEXT, TOMORROW, targets=["79"], level=level_in_force, now=NOW)
+    assert problems(refused) == {("level", "level_not_lower")}
+    assert refused.value.problems[0].values == {"name": "Hồ Chí Minh", "current": level_in_force}
+    with acting_as(NATIONAL_USER), pytest.raises(d.DirectiveRefused) as refused:
+        d.issue("raise_level", ["79"], TEXT, TOMORROW, targets=["79"], level=level_in_force, now=NOW)
+    assert problems(refused) == {("level", "level_not_higher")}
     with acting_as(NATIONAL_USER), pytest.raises(d.DirectiveRefused) as refused:
         d.issue("tracing_team", ["01"], TEXT, TOMORROW, now=NOW)
     assert problems(refused) == {("cluster", "cluster_missing")}
