@@ -49,9 +49,9 @@ window.pccovid = Object.assign({}, window.pccovid, {
       const p = feature.properties || {};
       return {
         color: window.pccovid.map.levelColour(p.level),
-        weight: 3,
-        dashArray: "8 6",
-        fillOpacity: 0.08,
+        weight: 4,
+        dashArray: "10 6",
+        fillOpacity: 0.12,
         fillColor: window.pccovid.map.levelColour(p.level),
       };
     },
@@ -59,12 +59,12 @@ window.pccovid = Object.assign({}, window.pccovid, {
       const p = feature.properties || {};
       const lockdown = p.kind === "lockdown";
       return L.circleMarker(latlng, {
-        radius: lockdown ? 11 : 8,
-        color: lockdown ? "#c92a2a" : window.pccovid.map.levelColour(p.level),
-        weight: 3,
-        dashArray: lockdown ? "4 3" : null,
-        fillColor: lockdown ? "#c92a2a" : window.pccovid.map.levelColour(p.level),
-        fillOpacity: 0.25,
+        radius: lockdown ? 15 : 10,
+        color: lockdown ? "#a61e4d" : window.pccovid.map.levelColour(p.level),
+        weight: 4,
+        dashArray: lockdown ? "6 4" : null,
+        fillColor: lockdown ? "#f03e3e" : window.pccovid.map.levelColour(p.level),
+        fillOpacity: 0.45,
         className: "measure-" + (p.kind || ""),
       });
     },

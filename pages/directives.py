@@ -42,6 +42,7 @@ from components.inputs import (
     read,
     typed,
 )
+from components.redraw import Drawn, digest, only_changed
 from data.access import AccessDenied, current_principal
 from data.areas import area, bounds
 from data.audit import AuditUnavailable
@@ -52,6 +53,9 @@ from web.endpoints import geometry_url
 dash.register_page(__name__, path="/directives", title="Chỉ đạo điều hành — PC-Covid", name="directives")
 
 CHANGED = "directives-changed"
+DRAWN = "directives-drawn"  # digests of the boxes as drawn (components/redraw.py)
+TICK = "directives-tick"
+TICK_MS = 60_000
 FEEDBACK = "directives-feedback"
 TABS = "directives-tabs"
 BOXES = ("inbox", "outbox", "others")
@@ -129,11 +133,18 @@ def layout(**_query: UrlValue):
                 mb="sm",
             ),
             dcc.Store(id=CHANGED, data=0),
+            dcc.Store(id=DRAWN, data=[digest(part) for part in _parts(lists, lang)]),
+            dcc.Interval(id=TICK, interval=TICK_MS),
             html.Div(id=FEEDBACK),
             dmc.Grid(columns, gutter="lg"),
         ],
         className="page page-directives",
     )
+
+
+def _parts(lists: dict[str, list], lang: str) -> list:
+    """What show_directives draws: each box's cards, then each tab's title."""
+    return [_cards(lists[box], lang) for box in BOXES] + [box_label(box, lists[box], lang) for box in BOXES]
 
 
 def _cards(cards: list, lang: str) -> list:
@@ -284,19 +295,25 @@ def _refusal(exc: Exception, lang: str):
 
 @dash.callback(
     [Output(f"directives-{box}", "children") for box in BOXES]
-    + [Output(f"directives-tab-{box}", "children") for box in BOXES],
+    + [Output(f"directives-tab-{box}", "children") for box in BOXES]
+    + [Output(DRAWN, "data")],
     Input(SEQ, "data"),
     Input(CHANGED, "data"),
+    Input(TICK, "n_intervals"),
+    State(DRAWN, "data"),
     prevent_initial_call=True,
 )
 @typed
-def show_directives(_seq: Count, _changed: Ignored):
-    """Drawn again when a directive action is announced (pushed to the page) or taken on this page."""
+def show_directives(_seq: Count, _changed: Ignored, _tick: Ignored, drawn: Drawn):
+    """Drawn again when a directive action is announced (pushed to the page) or taken on this page, and looked at
+    every minute so that a directive passing its deadline turns red; only the boxes that changed go back (a note
+    being typed in another card stays)."""
     principal, lang = current_principal(), current_language()
     if principal is None or not (principal.role.issue or principal.role.receive):
         raise dash.exceptions.PreventUpdate
     lists = directive_lists(principal.viewer, lang, dt.datetime.now(dt.UTC))
-    return [_cards(lists[box], lang) for box in BOXES] + [box_label(box, lists[box], lang) for box in BOXES]
+    sent, digests = only_changed(_parts(lists, lang), drawn)
+    return [*sent, digests]
 
 
 @dash.callback(

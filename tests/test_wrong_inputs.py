@@ -121,6 +121,8 @@ def good_values(server: Provincial) -> dict[str, object]:
         "directive-seq.data": 1,
         "directive-seen.data": 0,
         "directives-changed.data": 0,
+        "directives-drawn.data": ["0" * 24] * 6,
+        "directives-tick.n_intervals": 1,
         "directive-kind.value": "lockdown",
         "directive-recipients.value": ["760"],
         "directive-targets.value": ["26734"],

@@ -5,29 +5,59 @@ each step in tests/artifacts."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from data import runtime
+from data.access import Principal, acting_as, role
+from data.directives import issue
 from data.loader import load_dataset
-from data.store import Store
+from data.viewer import NATIONAL
 from tests.browser.conftest import screenshot
 from tests.conftest import serve
+from tests.seed import TAN_DINH
 
 pytestmark = pytest.mark.browser
 
 TEXT = "Tổ chức xét nghiệm diện rộng toàn thành phố trong 48 giờ, ưu tiên các phường có ca mắc mới."
 
 
+LATE = "Phong tỏa phường Tân Định, lập chốt kiểm soát ra vào."
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redis_url: str):
-    """A server on a store of its own: the directives issued here reach no other test's pages."""
+    """A server on a store of its own (the directives issued here reach no other test's pages), holding one lockdown
+    the national committee issued to province 79 three days ago, due yesterday: overdue."""
     folder = tmp_path_factory.mktemp("directives")
     db = folder / "store.duckdb"
-    store = Store(db)
-    load_dataset(store, seed_dir)
-    store.close()
+    before = os.environ.get("REDIS_URL")
+    os.environ["REDIS_URL"] = redis_url
+    runtime.close()
+    try:
+        store = runtime.open_store(db)
+        load_dataset(store, seed_dir)
+        now = dt.datetime.now(dt.UTC)
+        with acting_as(Principal("national", role("national"), NATIONAL)):
+            issue(
+                "lockdown",
+                ["79"],
+                LATE,
+                now - dt.timedelta(days=1, minutes=5),
+                targets=[TAN_DINH],
+                now=now - dt.timedelta(days=3),
+            )
+    finally:
+        runtime.close()
+        if before is None:
+            os.environ.pop("REDIS_URL", None)
+        else:
+            os.environ["REDIS_URL"] = before
     yield from serve(db, redis_url, folder)
 
 
@@ -44,14 +74,16 @@ def committee_page(browser: Browser, login, base: str, username: str, errors: li
     return page
 
 
-def card(page: Page):
-    return page.locator(".directive-card").first
+def card(page: Page, text: str):
+    return page.locator(".directive-card", has_text=text)
 
 
 def test_a_directive_from_issue_to_closure_seen_live_by_both_committees(server: str, browser: Browser, login) -> None:
     errors: list[str] = []
     province = committee_page(browser, login, server, "province79", errors)
-    expect(province.locator("#directives-inbox .directives-empty")).to_be_visible()
+    late = card(province, LATE)
+    expect(late).to_have_class(re.compile(r"\boverdue\b"))
+    expect(late.locator(".directive-overdue")).to_have_text("Quá hạn 1 ngày")
     province.evaluate("window.pccovidSamePage = true")  # gone if the page reloads
     screenshot(province, "directives-1-province-waiting")
 
@@ -68,13 +100,13 @@ def test_a_directive_from_issue_to_closure_seen_live_by_both_committees(server: 
     screenshot(national, "directives-2-national-form")
     national.locator("#directive-submit").click()
     expect(national.locator(".directive-feedback.ok")).to_contain_text("Đã ban hành 1 chỉ thị")
-    issued = card(national)
+    issued = card(national, TEXT)
     expect(issued).to_contain_text("Xét nghiệm diện rộng")
     expect(issued.locator(".directive-status")).to_have_text("Mới ban hành")
     screenshot(national, "directives-3-national-issued")
 
     # The province's open page: the directive appears, with a notification, without a reload.
-    received = card(province)
+    received = card(province, TEXT)
     expect(received).to_contain_text(TEXT, timeout=10_000)
     expect(received.locator(".directive-status")).to_have_text("Mới ban hành")
     expect(province.locator(".directive-notice")).to_contain_text("Chỉ thị mới")
@@ -110,6 +142,16 @@ def test_a_directive_from_issue_to_closure_seen_live_by_both_committees(server: 
     screenshot(national, "directives-7-national-sees-done")
     screenshot(province, "directives-8-province-done")
     assert province.evaluate("window.pccovidSamePage") is True
+
+    # The wall counts the province's active directives, the overdue one in red; the map outlines the locked-down ward.
+    province.goto(server + "/wall")
+    expect(province.locator(".wall-directives")).to_contain_text("1 đang thực hiện")
+    expect(province.locator(".wall-directives .overdue")).to_have_text("· 1 quá hạn")
+    screenshot(province, "directives-9-province-wall")
+    province.goto(server + "/map?province=79")
+    expect(province.locator("path.measure-lockdown")).to_have_count(1)
+    expect(province.get_by_text("Biện pháp đang áp dụng")).to_be_visible()
+    screenshot(province, "directives-10-province-map")
     assert errors == []
     for page in (province, national):
         page.context.close()
@@ -120,6 +162,10 @@ def test_a_province_sees_nothing_of_another_provinces_directives(server: str, br
     hanoi = committee_page(browser, login, server, "province01", errors)
     expect(hanoi.locator("#directives-inbox .directives-empty")).to_be_visible()
     expect(hanoi.locator(".directive-card")).to_have_count(0)
+    hanoi.locator("#shell-language-switch").get_by_text("English").click()
+    expect(hanoi.get_by_role("heading", name="Directives")).to_be_visible()
+    expect(hanoi.locator("#directives-inbox")).to_have_text("No directives yet.")
+    screenshot(hanoi, "directives-11-other-province-english")
     district = committee_page(browser, login, server, "district760", errors)
     expect(district.locator(".directive-card")).to_have_count(0)  # addressed to the province, not to its districts
     expect(district.locator(".directive-form")).to_have_count(0)  # a district issues nothing
