@@ -203,7 +203,8 @@ def login() -> flask.Response:
             if lock_s:
                 detail["locked_for_s"] = lock_s
             audit.record("login_failed", username, detail, username=username)
-            return _login_page(401, t("login.failed"), username, next_path)
+            # 200, not 401: the form again with the reason (a 401 asks for HTTP authentication, which this is not)
+            return _login_page(200, t("login.failed"), username, next_path)
         login_throttle.succeeded(client, username)
         set_request_principal(principal)
         audit.record("login", username, {"role": user.role, "scope": user.scope})
@@ -264,6 +265,11 @@ def _access_denied(error: AccessDenied) -> flask.Response:
     return _refuse(403, f"forbidden: {error}")
 
 
+def _audit_unavailable(error: audit.AuditUnavailable) -> flask.Response:
+    log.error("refused what could not be audited: %s", error)
+    return _refuse(503, "the audit log cannot be written now: refused")
+
+
 def install(server: flask.Flask) -> None:
     """Sessions, CSRF, the gate and the login routes; called before any other hook reads requests."""
     server.config.update(
@@ -288,6 +294,7 @@ def install(server: flask.Flask) -> None:
     server.after_request(_set_csrf_cookie)
     server.register_error_handler(CSRFError, _csrf_refused)
     server.register_error_handler(AccessDenied, _access_denied)
+    server.register_error_handler(audit.AuditUnavailable, _audit_unavailable)
 
 
 _TEMPLATE = """<!DOCTYPE html>
