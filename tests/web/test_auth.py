@@ -242,3 +242,16 @@ def test_the_admin_sees_no_epidemic_page_and_nobody_else_the_admin_page(live_ser
         assert status == 403 and body.startswith(b"forbidden: ")
         status, body = post_callback(live_server, page_body("/"), session)
         assert status == 200
+
+
+def test_the_login_sends_nowhere_else_and_echoes_nothing_unescaped(live_server: str, accounts) -> None:
+    for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"):
+        session = LoopbackSession()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', session.get(live_server + "/login", timeout=60).text)
+        login = {"username": "press", "password": accounts["press"], "csrf_token": token.group(1), "next": target}
+        answer = session.post(live_server + "/login", data=login, allow_redirects=False, timeout=60)
+        assert (answer.status_code, answer.headers["Location"]) == (302, "/"), target
+    echoed = _post_login(live_server, '"><script>alert(1)</script>', "wrong password")
+    assert "<script>alert(1)</script>" not in echoed.text and "&lt;script&gt;" in echoed.text
+    form = requests.get(live_server + "/login", params={"next": '/"><script>x</script>'}, timeout=60)
+    assert "<script>x</script>" not in form.text
