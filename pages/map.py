@@ -28,6 +28,10 @@ dash.register_page(__name__, path="/map", title="Bản đồ — PC-Covid", name
 PROVINCES = "map-provinces"
 DISTRICTS = "map-districts"
 WARDS = "map-wards"
+DISTRICT_PANE, WARD_PANE = (
+    "districts",
+    "wards",
+)  # Leaflet panes (CSS classes leaflet-districts-pane, leaflet-wards-pane)
 MEASURE = "map-measure"
 DAY = "map-day"
 INFO = "map-info"
@@ -98,19 +102,29 @@ def layout(
                                             hideout=hideout(rows, selection, lang, layer="province"),
                                             hoverStyle={"weight": 2, "color": "#495057"},
                                         ),
-                                        dl.GeoJSON(
-                                            id=DISTRICTS,
-                                            url=geometry_url("district"),
-                                            style=ns("style"),
-                                            filter=ns("filter"),
-                                            hideout=hideout(rows, selection, lang, layer="district"),
-                                            hoverStyle={"weight": 2, "color": "#495057"},
+                                        # Each level in its own pane, stacked province < district < ward whatever
+                                        # order their boundaries arrive in (a click lands on the finest level).
+                                        dl.Pane(
+                                            dl.GeoJSON(
+                                                id=DISTRICTS,
+                                                url=geometry_url("district"),
+                                                style=ns("style"),
+                                                filter=ns("filter"),
+                                                hideout=hideout(rows, selection, lang, layer="district"),
+                                                hoverStyle={"weight": 2, "color": "#495057"},
+                                            ),
+                                            name=DISTRICT_PANE,
+                                            style={"zIndex": 410},
                                         ),
-                                        dl.GeoJSON(
-                                            id=WARDS,
-                                            data=ward_points(rows, selection),
-                                            pointToLayer=ns("point"),
-                                            hideout=hideout(rows, selection, lang, layer="ward"),
+                                        dl.Pane(
+                                            dl.GeoJSON(
+                                                id=WARDS,
+                                                data=ward_points(rows, selection),
+                                                pointToLayer=ns("point"),
+                                                hideout=hideout(rows, selection, lang, layer="ward"),
+                                            ),
+                                            name=WARD_PANE,
+                                            style={"zIndex": 420},
                                         ),
                                         dl.ScaleControl(position="bottomleft", imperial=False),
                                         *_measures_control(viewer, lang),

@@ -31,9 +31,10 @@ def test_map_drills_from_country_to_province_to_district(
     expect(page).to_have_url(re.compile(r"/map\?province=\d{2}&measure=new_cases_7d_per_100k"))
     expect(page.locator(".mantine-Breadcrumbs-root a")).to_have_count(2)
     province = page.url.split("province=")[1][:2]
-    # The province's districts are drawn above the 63 provinces once the cached boundaries are read.
-    page.wait_for_function("document.querySelectorAll('.command-map path.leaflet-interactive').length > 63")
-    page.locator(".command-map path.leaflet-interactive").last.dispatch_event("click")
+    # The province's districts are drawn in their own pane above the 63 provinces once the boundaries are read.
+    districts = page.locator(".command-map .leaflet-districts-pane path.leaflet-interactive")
+    expect(districts.first).to_be_attached()
+    districts.last.dispatch_event("click")
     expect(page).to_have_url(re.compile(rf"/map\?province={province}&district=\d{{3}}"))
     screenshot(page, "map-clicked-district")
 
