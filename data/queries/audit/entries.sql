@@ -4,5 +4,8 @@ FROM audit_log
 WHERE ($username IS NULL OR username = $username)
   AND ($action IS NULL OR action = $action)
   AND ($day IS NULL OR CAST(timezone('Asia/Ho_Chi_Minh', logged_at) AS DATE) = CAST($day AS DATE))
-ORDER BY logged_at DESC, entry_id DESC
+-- Ties within a millisecond go by the stream id ("<ms>-<seq>"), compared as numbers: as text "-9" sorts after "-30".
+ORDER BY logged_at DESC,
+    CAST(split_part(entry_id, '-', 1) AS BIGINT) DESC,
+    CAST(split_part(entry_id, '-', 2) AS BIGINT) DESC
 LIMIT $limit OFFSET $offset
