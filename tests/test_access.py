@@ -1,0 +1,192 @@
+"""Crafted requests as each role (issue 13): every page, Dash callback (forged inputs and state), export and URL rule of
+the real app (gunicorn) over the seed store, as each role in turn. A role gets nothing outside its scope and no personal
+field unless its role has them, decided by content: the names, phones, identity numbers, person, case and venue ids
+and area codes and names of the store that lie outside, searched for in every response's whole text (JSON walked,
+figures and tables included, downloads decoded, workbooks unzipped). The requests tried are counted and printed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import dash
+import pytest
+import requests
+
+from data import runtime
+from data.loader import load_dataset
+from data.store import Store
+from data.viewer import Viewer, parse_viewer
+from tests.access_seed import Forbidden, Secrets, write_access_seed
+from tests.access_targets import (
+    Target,
+    asset_files,
+    callback_targets,
+    flavours,
+    page_scripts,
+    page_targets,
+    response_text,
+    route_targets,
+)
+from tests.conftest import PAGE_ROUTER, serve
+
+DEPLOYMENT = "province:79"  # until logins: the deployment's viewer is the only one
+
+
+@dataclass(frozen=True)
+class Role:
+    """One way of asking: who (None: nobody logged in), the scope and what the role may see."""
+
+    name: str
+    viewer: Viewer | None
+    personal: bool
+    epidemic: bool = True
+    ids: bool = True
+
+
+ROLES = [Role(f"deployment {DEPLOYMENT}", parse_viewer(DEPLOYMENT), personal=True)]
+
+
+@dataclass
+class Served:
+    base: str
+    secrets: Secrets
+    targets: list[Target]
+    unknown_arguments: set[str]
+    callback_outputs: set[str]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory, redis_url: str):
+    folder = tmp_path_factory.mktemp("access")
+    db = folder / "store.duckdb"
+    store = Store(db)
+    load_dataset(store, write_access_seed(folder / "dataset"))
+    secrets, parts = Secrets.read(store), flavours(store)
+    store.close()
+    registry, callbacks, callback_map, rules = _the_app(db, folder, redis_url)
+    running = serve(db, redis_url, folder, env={"PCCOVID_VIEWER": DEPLOYMENT})
+    base = next(running)
+    try:
+        index = requests.get(base + "/", timeout=60).text
+        geometry = requests.get(base + "/health", timeout=60).json()["geometry_version"]
+        found_callbacks, unknown = callback_targets(callbacks, parts)
+        targets = (
+            page_targets(registry, parts)
+            + found_callbacks
+            + route_targets(rules, parts, assets=asset_files(), scripts=page_scripts(index), geometry_version=geometry)
+        )
+        yield Served(base, secrets, targets, unknown, set(callback_map))
+    finally:
+        next(running, None)
+        counted = sum(COUNTS.values())
+        if counted:
+            per_role = ", ".join(f"{name}: {n}" for name, n in COUNTS.items())
+            print(f"\ncrafted requests tried: {counted} in all ({per_role})")
+
+
+COUNTS: Counter[str] = Counter()
+
+
+def _the_app(db: Path, folder: Path, redis_url: str) -> tuple[dict, list[dict], dict, list]:
+    """The app's pages, server-side callbacks (as /_dash-dependencies serves them), callback map and URL rules, read
+    from the app itself (imported here over a copy of the store, as tests/test_jurisdiction.py imports it)."""
+    copy = folder / "enumerate.duckdb"
+    shutil.copy(db, copy)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REDIS_URL", redis_url)
+        patch.setenv("PCCOVID_VIEWER", DEPLOYMENT)
+        runtime.close()
+        runtime.open_store(copy)
+        try:
+            import app
+
+            registry = dict(dash.page_registry)
+            callbacks = [dict(cb) for cb in app.app._callback_list if not cb.get("clientside_function")]
+            # Dash's callback map holds the clientside callbacks too; what a request can reach is the server's.
+            callback_map = {cb["output"]: app.app.callback_map[cb["output"]] for cb in callbacks}
+            rules = list(app.server.url_map.iter_rules())
+        finally:
+            runtime.close()
+    return registry, callbacks, callback_map, rules
+
+
+def send(session: requests.Session, base: str, target: Target) -> tuple[int, dict, bytes]:
+    """The request as a browser or a forger sends it; redirects are not followed (a refusal is a 302 to /login)."""
+    url = base + target.path
+    if target.stream:
+        with session.get(url, stream=True, timeout=30, allow_redirects=False) as response:
+            body = b""
+            ends = time.monotonic() + 1.5
+            for chunk in response.iter_content(chunk_size=None):
+                body += chunk
+                if time.monotonic() > ends or len(body) > 10_000:
+                    break
+            return response.status_code, dict(response.headers), body
+    if target.method == "GET":
+        response = session.get(url, timeout=120, allow_redirects=False)
+    else:
+        response = session.post(url, json=target.body, timeout=120, allow_redirects=False)
+    return response.status_code, dict(response.headers), response.content
+
+
+def leaks(forbidden: Forbidden, target: Target, headers: dict, body: bytes) -> list[str]:
+    texts, strings = response_text(body)
+    texts.append(headers.get("Location", ""))
+    return forbidden.search(texts, strings, target.echoed, areas=not target.geography, numbers=not target.code)
+
+
+def test_the_targets_cover_the_app(served: Served) -> None:
+    """Every page, callback and URL rule is asked for: nothing is listed by hand."""
+    kinds = Counter(t.kind for t in served.targets)
+    routed = {t.path for t in served.targets if t.kind == "route"}
+    server_side = {t.body["output"] for t in served.targets if t.kind == "callback"} | {PAGE_ROUTER}
+    assert server_side == served.callback_outputs, served.callback_outputs ^ server_side
+    assert {"/health", "/events", "/api/v1/openapi.json", "/api/v1/events", "/_dash-layout"} <= routed, routed
+    assert any(p.startswith("/geo/province.") for p in routed) and any(p.startswith("/assets/") for p in routed)
+    print(f"\ntargets: {dict(kinds)}; arguments forged without a known good value: {sorted(served.unknown_arguments)}")
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.name for r in ROLES])
+def test_a_role_gets_nothing_outside_its_scope(served: Served, role: Role, record_property) -> None:
+    forbidden = served.secrets.forbidden(role.viewer, personal=role.personal, epidemic=role.epidemic, ids=role.ids)
+    session = requests.Session()
+    statuses: Counter[int] = Counter()
+    found: dict[str, list[str]] = {}
+    failing: list[str] = []
+    for target in served.targets:
+        status, headers, body = send(session, served.base, target)
+        statuses[status] += 1
+        if status >= 500:
+            failing.append(f"{status} {target.label}: {body[:200]!r}")
+        for leak in leaks(forbidden, target, headers, body):
+            found.setdefault(leak, []).append(target.label)
+    tried = sum(statuses.values())
+    COUNTS[role.name] += tried
+    record_property(f"crafted_requests_{role.name}", tried)
+    print(f"\n{role.name}: {tried} crafted requests, statuses {dict(sorted(statuses.items()))}, {len(found)} leaks")
+    report = [f"{leak} in {len(where)} responses, e.g. {where[:3]}" for leak, where in sorted(found.items())]
+    assert not found, f"{role.name} was shown what lies outside it:\n" + "\n".join(report)
+    assert not failing, "\n".join(failing[:20])
+
+
+def test_the_leak_check_sees_what_a_response_holds(served: Served) -> None:
+    """The search is not blind: the deployment's own trace page names its case's people, and the check for a viewer
+    of another province finds them there."""
+    case = min(int(v) for v, where in served.secrets.things["case_id"] if where.province == "79")
+    target = Target("router", "trace", "POST", "/_dash-update-component", None)
+    from tests.conftest import page_body
+
+    target.body = page_body(f"/trace/{case}")
+    status, headers, body = send(requests.Session(), served.base, target)
+    assert status == 200
+    other = served.secrets.forbidden(parse_viewer("province:01"), personal=True, epidemic=True)
+    found = leaks(other, target, headers, body)
+    assert any(leak.startswith("name ") for leak in found) and any(leak.startswith("case_id") for leak in found), (
+        found,
+        json.loads(body) if body.startswith(b"{") else body[:300],
+    )
