@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +63,7 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, redis_url: str):
+def served(tmp_path_factory: pytest.TempPathFactory, redis_url: str, request: pytest.FixtureRequest):
     folder = tmp_path_factory.mktemp("access")
     db = folder / "store.duckdb"
     store = Store(db)
@@ -86,7 +88,12 @@ def served(tmp_path_factory: pytest.TempPathFactory, redis_url: str):
         counted = sum(COUNTS.values())
         if counted:
             per_role = ", ".join(f"{name}: {n}" for name, n in COUNTS.items())
-            print(f"\ncrafted requests tried: {counted} in all ({per_role})")
+            line = f"crafted requests tried: {counted} in all ({per_role})"
+            plugins = request.config.pluginmanager
+            reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
+            if reporter is not None and capture is not None:  # in the report with or without -s
+                with capture.global_and_fixture_disabled():
+                    reporter.write_line("\n" + line)
 
 
 COUNTS: Counter[str] = Counter()
@@ -134,6 +141,25 @@ def send(session: requests.Session, base: str, target: Target) -> tuple[int, dic
     return response.status_code, dict(response.headers), response.content
 
 
+def send_all(session: requests.Session, base: str, targets: list[Target]) -> list[tuple[int, dict, bytes]]:
+    """Every target's answer, in order, from a few threads (each its own session with the same cookies and
+    headers): the server answers from its own threads, and the run is then about twice as quick on two cores."""
+    local = threading.local()
+
+    def one(target: Target) -> tuple[int, dict, bytes]:
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+            local.session.headers.update(session.headers)
+            local.session.cookies.update(session.cookies)
+        return send(local.session, base, target)
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        return list(pool.map(one, targets))
+
+
+THREADS = 4
+
+
 def leaks(forbidden: Forbidden, target: Target, headers: dict, body: bytes) -> list[str]:
     texts, strings = response_text(body)
     texts.append(headers.get("Location", ""))
@@ -158,8 +184,9 @@ def test_a_role_gets_nothing_outside_its_scope(served: Served, role: Role, recor
     statuses: Counter[int] = Counter()
     found: dict[str, list[str]] = {}
     failing: list[str] = []
-    for target in served.targets:
-        status, headers, body = send(session, served.base, target)
+    for target, (status, headers, body) in zip(
+        served.targets, send_all(session, served.base, served.targets), strict=True
+    ):
         statuses[status] += 1
         if status >= 500:
             failing.append(f"{status} {target.label}: {body[:200]!r}")
