@@ -10,8 +10,9 @@ import dash
 
 from components.shell import shell_layout
 from data import config, consumer, health, pipeline, runtime
+from data.access import acting_as, deployment_principal
 from ingest import api as ingest_api
-from web import callback_requests, callback_slots, compression, endpoints, page_scripts, push
+from web import auth, callback_requests, callback_slots, compression, endpoints, page_scripts, push
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -33,6 +34,7 @@ app = dash.Dash(
 )
 app.layout = shell_layout
 server = app.server
+auth.install(server)  # sessions, CSRF and the gate: before any other hook reads a request
 page_scripts.defer(app)
 page_scripts.drop_babel_polyfill()
 endpoints.register(server)
@@ -55,7 +57,7 @@ def warm_first_view(_version: int | None = None) -> threading.Thread:
 
     def run() -> None:
         try:
-            with server.test_request_context("/"):
+            with server.test_request_context("/"), acting_as(deployment_principal("warm-up")):
                 dash.page_registry["pages.overview"]["layout"]()
         except Exception:
             logging.getLogger(__name__).exception("warming the overview's first view failed")

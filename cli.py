@@ -124,11 +124,59 @@ def build_demo(db: Path, dataset: Path = DEMO_DATASET, hold_back: int = 0) -> bo
     return True
 
 
+DEMO_USERS_FILE = ROOT / "var" / "demo-users.txt"
+# One demo user per role (CONTRACT §7): username -> (role, scope).
+DEMO_USERS = {
+    "demo-national": ("national", None),
+    "demo-province79": ("province", "province:79"),
+    "demo-district760": ("district", "district:760"),
+    "demo-tracer79": ("tracer", "province:79"),
+    "demo-press": ("press", None),
+    "demo-admin": ("admin", None),
+}
+
+
+def demo_users(path: Path = DEMO_USERS_FILE) -> bool:
+    """Creates the demo users with random passwords, prints them once and writes them to `path` (owner only); True
+    if it did. Nothing new when the file is there and its users exist."""
+    import secrets
+
+    from data import users
+
+    client = _redis()
+    if path.exists() and all(users.get(client, name) is not None for name in DEMO_USERS):
+        return False
+    passwords = {}
+    for name, (role_name, scope) in DEMO_USERS.items():
+        password = secrets.token_urlsafe(12)
+        try:
+            users.add(client, name, role_name, scope, password)
+        except users.UserError:
+            users.set_password(client, name, password)  # the file was lost: new passwords, old sessions end
+            users.enable(client, name)
+        _audit_local("user_add", name, {"role": role_name, "scope": scope or "national", "demo": True})
+        passwords[name] = password
+    lines = [
+        f"{name:<20}{password:<20}{DEMO_USERS[name][0]} {DEMO_USERS[name][1] or ''}"
+        for name, password in passwords.items()
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write("# PC-Covid demo users: user name, password, role, scope\n" + "\n".join(lines) + "\n")
+    print("Demo users (shown once; also in " + str(path) + ", readable by you only):")
+    print("\n".join("  " + line for line in lines), flush=True)
+    return True
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     if not 0 <= args.hold_back < DEMO_LIVE_DAYS:
         raise CommandError(f"--hold-back {args.hold_back} must be 0 to {DEMO_LIVE_DAYS - 1}")
     if not build_demo(Path(args.db), hold_back=args.hold_back):
         print(f"Store {args.db} already exists; nothing to build.")
+    if not demo_users():
+        print(f"Demo users exist; their passwords are in {DEMO_USERS_FILE}.")
 
 
 def _end_streams_at_stop(worker) -> None:
@@ -414,6 +462,71 @@ def cmd_site_revoke(args: argparse.Namespace) -> None:
     print(f"site {args.name} revoked")
 
 
+def _audit_local(action: str, target: str, detail: dict | None = None) -> None:
+    """The command line's changes to users are audited too: as the OS user, from the address "local"."""
+    import getpass
+
+    from data import audit
+
+    try:
+        audit.record(action, target, detail, username=getpass.getuser(), client=_redis())
+    except audit.AuditUnavailable as exc:
+        raise CommandError(f"{exc}; the change was made but not audited") from exc
+
+
+def _read_password() -> str:
+    """One line from standard input (`echo PASSWORD | pccovid user add …`), or asked for without echo at a terminal."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("password: ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_user_add(args: argparse.Namespace) -> None:
+    from data import users
+
+    password = _read_password()
+    try:
+        if not password:
+            raise users.UserError("no password on standard input")
+        user = users.add(_redis(), args.name, args.role, args.scope, password)
+    except users.UserError as exc:
+        raise CommandError(str(exc)) from exc
+    _audit_local("user_add", user.username, {"role": user.role, "scope": user.scope})
+    print(f"user {user.username} ({user.role}, {user.scope}) added")
+
+
+def cmd_user_disable(args: argparse.Namespace) -> None:
+    from data import users
+
+    try:
+        users.disable(_redis(), args.name)
+    except users.UserError as exc:
+        raise CommandError(str(exc)) from exc
+    _audit_local("user_disable", args.name)
+    print(f"user {args.name} disabled: no login, and open sessions end at their next request")
+
+
+def cmd_user_enable(args: argparse.Namespace) -> None:
+    from data import users
+
+    try:
+        users.enable(_redis(), args.name)
+    except users.UserError as exc:
+        raise CommandError(str(exc)) from exc
+    _audit_local("user_enable", args.name)
+    print(f"user {args.name} enabled")
+
+
+def cmd_user_list(args: argparse.Namespace) -> None:
+    from data import users
+
+    for user in users.listed(_redis()):
+        state = "disabled" if user.disabled else "active"
+        print(f"{user.username:<24}{user.role:<10}{user.scope:<28}{state}")
+
+
 def cmd_ingest(args: argparse.Namespace) -> None:
     """The ingest API alone (CONTRACT §5): stateless, needing only Redis and the reference snapshot."""
     from ingest.server import run
@@ -581,6 +694,22 @@ def parser() -> argparse.ArgumentParser:
     q = site.add_parser("revoke", help="revoke a site's key")
     q.add_argument("name")
     q.set_defaults(run=cmd_site_revoke)
+
+    p = sub.add_parser("user", help="the command centre's users (CONTRACT §7): add, disable, enable, list")
+    user = p.add_subparsers(dest="user_command", required=True)
+    q = user.add_parser("add", help="add a user; the password is read from standard input")
+    q.add_argument("name")
+    q.add_argument("--role", required=True, help="national, province, district, tracer, press or admin")
+    q.add_argument("--scope", help="province:79, district:760,761 or national (what the role takes)")
+    q.set_defaults(run=cmd_user_add)
+    q = user.add_parser("disable", help="no more logins; the user's open sessions end at their next request")
+    q.add_argument("name")
+    q.set_defaults(run=cmd_user_disable)
+    q = user.add_parser("enable", help="allow a disabled user to log in again")
+    q.add_argument("name")
+    q.set_defaults(run=cmd_user_enable)
+    q = user.add_parser("list", help="the users, their roles, scopes and states (never a hash)")
+    q.set_defaults(run=cmd_user_list)
 
     p = sub.add_parser("qr", help="personal QR tokens (CONTRACT §6): issue one, rotate or retire the signing key")
     qr = p.add_subparsers(dest="qr_command", required=True)

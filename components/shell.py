@@ -7,10 +7,12 @@ import dash
 import dash_mantine_components as dmc
 from dash import Input, Output, State, clientside_callback, dcc, html
 from dash_extensions import EventSource
+from flask_wtf.csrf import generate_csrf
 
 from components import ids
 from components.i18n import COOKIE, current_language, t
 from components.inputs import Count, typed
+from data.access import current_principal
 from data.runtime import data_version
 
 EVENTS_URL = "/events"  # the data version as server-sent events (web/push.py)
@@ -32,6 +34,25 @@ def _navigation(lang: str) -> list:
     return [
         dmc.NavLink(label=t(key, lang), href=path, active="exact", className="shell-nav-link")
         for path, key in NAVIGATION
+    ]
+
+
+def _account(lang: str) -> list:
+    """Who is logged in, as what, and the way out (a plain form: POST /logout with the session's CSRF token)."""
+    principal = current_principal()
+    if principal is None:
+        return []
+    return [
+        dmc.Text(principal.username, id="shell-user", size="sm", fw=600),
+        dmc.Badge(principal.role.label.get(lang, principal.role.name), id="shell-role", variant="outline", color="red"),
+        html.Form(
+            [
+                dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+                html.Button(t("shell.logout", lang), type="submit", id="shell-logout", className="shell-logout"),
+            ],
+            action="/logout",
+            method="POST",
+        ),
     ]
 
 
@@ -95,6 +116,7 @@ def shell_layout() -> dmc.MantineProvider:
                                                 size="xs",
                                                 **{"aria-label": t("lang.label", lang)},
                                             ),
+                                            *_account(lang),
                                         ],
                                         gap="sm",
                                     ),

@@ -106,13 +106,19 @@ def require(permission: str) -> Principal:
     return principal
 
 
-def current_viewer() -> Viewer:
-    """The jurisdiction of this request: the logged-in user's scope, never taken from the request itself.
+def deployment_principal(username: str = "system") -> Principal:
+    """The deployment itself (PCCOVID_VIEWER) as a principal of the matching role: what background work acts as (the
+    server's warm-up, the command line), never a request."""
+    viewer = deployment_viewer()
+    return Principal(username, role(viewer.level), viewer)
 
-    Until web/auth.py reads logins, a request with no principal reads as the deployment (PCCOVID_VIEWER)."""
+
+def current_viewer() -> Viewer:
+    """The jurisdiction of this request: the logged-in user's scope, never taken from the request itself. Nobody
+    logged in (and no `acting_as`) reads nothing: AccessDenied."""
     principal = current_principal()
     if principal is None:
-        return deployment_viewer()
+        raise AccessDenied("not logged in")
     if not principal.role.epidemic:
         raise AccessDenied(f"the role {principal.role.name!r} sees no epidemic data")
     return principal.viewer

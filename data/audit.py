@@ -27,9 +27,17 @@ def _address() -> str:
     return (flask.request.remote_addr or "") if flask.has_request_context() else "local"
 
 
-def record(action: str, target: str = "", detail: dict | None = None, *, username: str | None = None) -> str:
+def record(
+    action: str,
+    target: str = "",
+    detail: dict | None = None,
+    *,
+    username: str | None = None,
+    client: redis.Redis | None = None,
+) -> str:
     """Appends one entry (who, role, what, on what, when, from which address) and returns its id. `username` names
-    the actor when no one is logged in yet (a failed login names the account it tried)."""
+    the actor when no one is logged in yet (a failed login names the account it tried); `client` is the Redis of a
+    process with no runtime (the command line)."""
     principal = current_principal()
     entry = {
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
@@ -40,7 +48,7 @@ def record(action: str, target: str = "", detail: dict | None = None, *, usernam
         "address": _address(),
         "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
     }
-    client = runtime.redis_client()
+    client = client if client is not None else runtime.redis_client()
     if client is None:
         raise AuditUnavailable("no Redis server for the audit log")
     try:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import http.cookiejar
+import ipaddress
 import json
 import os
+import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -14,14 +18,29 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import redis
+import requests
 
-from data import runtime
+from data import runtime, users
 from data.loader import load_dataset
 from data.store import Store
 from tests.seed import write_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
+# Every server of a test run signs sessions alike, so one login reaches them all (cookies ignore the port).
+os.environ.setdefault("PCCOVID_SECRET_KEY", "tests-" + secrets.token_urlsafe(24))
+
+# The test accounts: username -> (role, scope). One per role, a second province (Hà Nội) and a district of HCMC.
+ACCOUNTS = {
+    "national": ("national", None),
+    "province79": ("province", "province:79"),
+    "province01": ("province", "province:01"),
+    "district760": ("district", "district:760"),
+    "tracer79": ("tracer", "province:79"),
+    "press": ("press", None),
+    "admin": ("admin", None),
+}
 
 
 @pytest.fixture(scope="session")
@@ -135,8 +154,12 @@ def serve(db: Path, redis_url: str, folder: Path, env: dict[str, str] | None = N
 PAGE_ROUTER = ".._pages_content.children..._pages_store.data.."
 
 
-def post_callback(base: str, body: object) -> tuple[int, bytes]:
-    """POSTs a callback body to /_dash-update-component; the status and the body, whatever the status."""
+def post_callback(base: str, body: object, session: requests.Session | None = None) -> tuple[int, bytes]:
+    """POSTs a callback body to /_dash-update-component (as `session`'s user, else anonymously); the status and the
+    body, whatever the status."""
+    if session is not None:
+        answer = session.post(base + "/_dash-update-component", json=body, timeout=120)
+        return answer.status_code, answer.content
     request = urllib.request.Request(
         base + "/_dash-update-component",
         data=json.dumps(body).encode("utf-8"),
@@ -163,12 +186,17 @@ def page_body(pathname: object, search: object = "") -> dict:
     }
 
 
-def open_page(base: str, url: str) -> tuple[int, bytes]:
+def open_page(base: str, url: str, session: requests.Session | None = None) -> tuple[int, bytes]:
     """What a browser does to open `url`: GET the HTML, then post the router callback with the path and query
     percent-encoded as `window.location` gives them. The router's answer, unless the HTML itself failed."""
     path, mark, query = url.partition("?")
     pathname = urllib.parse.quote(path, safe=_URL_SAFE)
     search = mark + urllib.parse.quote(query, safe=_URL_SAFE + "?")
+    if session is not None:
+        html = session.get(base + pathname + search, timeout=120, allow_redirects=False)
+        if html.status_code >= 400:
+            return html.status_code, html.content
+        return post_callback(base, page_body(pathname, search), session)
     try:
         with urllib.request.urlopen(base + pathname + search, timeout=120) as response:
             response.read()
@@ -178,3 +206,114 @@ def open_page(base: str, url: str) -> tuple[int, bytes]:
 
 
 _URL_SAFE = "/%:@!$&'()*+,;=~-._"  # what a browser leaves as it is in a path or query; the rest is percent-encoded
+
+
+@pytest.fixture(scope="session")
+def accounts(redis_url: str) -> dict[str, str]:
+    """One user per role in the test Redis (ACCOUNTS), username -> password; a run against a REDIS_URL that has them
+    already gives them new passwords."""
+    client = redis.Redis.from_url(redis_url)
+    passwords: dict[str, str] = {}
+    for username, (role_name, scope) in ACCOUNTS.items():
+        password = secrets.token_urlsafe(12)
+        try:
+            users.add(client, username, role_name, scope, password)
+        except users.UserError:
+            users.set_password(client, username, password)
+            users.enable(client, username)
+        passwords[username] = password
+    client.close()
+    return passwords
+
+
+class LoopbackIsSecure(http.cookiejar.DefaultCookiePolicy):
+    """Sends Secure cookies to 127.0.0.1 and localhost over plain HTTP, as browsers do (a loopback address is a
+    secure context); Python's cookie jar would otherwise keep the session cookie to itself."""
+
+    def return_ok_secure(self, cookie, request) -> bool:
+        host = urllib.parse.urlsplit(request.get_full_url()).hostname or ""
+        if host == "localhost" or (re.fullmatch(r"[\d.]+", host) and ipaddress.ip_address(host).is_loopback):
+            return True
+        return super().return_ok_secure(cookie, request)
+
+
+class LoopbackSession(requests.Session):
+    """A requests.Session that sends the server's Secure cookies to a loopback address, as Chromium does. requests
+    builds each request's Cookie header from a fresh jar with the default policy, so the header is made again here
+    from the session's own jar (per-request `cookies=` and cookies across redirects are not supported)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cookies.set_policy(LoopbackIsSecure())
+
+    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        prepared = super().prepare_request(request)
+        prepared.headers.pop("Cookie", None)
+        header = requests.cookies.get_cookie_header(self.cookies, prepared)
+        if header:
+            prepared.headers["Cookie"] = header
+        return prepared
+
+
+_FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def http_session(accounts: dict[str, str]):
+    """`http_session(base_url, username)`: a requests.Session logged in through GET and POST /login (with the form's
+    CSRF token), its X-CSRFToken header set from the `_csrf_token` cookie as dash-renderer sends it."""
+
+    def open_session(base_url: str, username: str) -> requests.Session:
+        session = LoopbackSession()
+        form = session.get(base_url + "/login", timeout=60)
+        token = _FORM_TOKEN.search(form.text)
+        assert form.status_code == 200 and token, f"no login form at {base_url}/login: {form.status_code}"
+        answer = session.post(
+            base_url + "/login",
+            data={"username": username, "password": accounts[username], "csrf_token": token.group(1), "next": "/"},
+            allow_redirects=False,
+            timeout=60,
+        )
+        assert answer.status_code == 302, f"login of {username} refused: {answer.status_code} {answer.text[:200]}"
+        session.headers["X-CSRFToken"] = session.cookies.get(
+            "_csrf_token", domain=urllib.parse.urlsplit(base_url).hostname
+        )
+        return session
+
+    return open_session
+
+
+@pytest.fixture(scope="session")
+def client_as(accounts: dict[str, str]):
+    """`client_as(flask_app, username)`: the in-process app's test client, logged in through POST /login."""
+
+    def logged_in(flask_app, username: str):
+        client = flask_app.test_client()
+        token = _FORM_TOKEN.search(client.get("/login").get_data(as_text=True))
+        answer = client.post(
+            "/login", data={"username": username, "password": accounts[username], "csrf_token": token.group(1)}
+        )
+        assert answer.status_code == 302, f"login of {username} refused: {answer.status_code}"
+        return client
+
+    return logged_in
+
+
+@pytest.fixture(scope="session")
+def login(accounts: dict[str, str]):
+    """`login(context_or_page, base_url, username)`: logs a Playwright BrowserContext (or Page) in through the real
+    login form; returns what it was given."""
+
+    def log_in(target, base_url: str, username: str):
+        page = target.new_page() if hasattr(target, "new_page") else target
+        page.goto(base_url + "/login")
+        page.fill("#username", username)
+        page.fill("#password", accounts[username])
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        assert "/login" not in page.url, f"login of {username} refused at {base_url}"
+        if page is not target:
+            page.close()
+        return target
+
+    return log_in

@@ -4,6 +4,7 @@ callback, walked over every case of a generated epidemic; what crosses the bound
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import re
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 
 import scenario
 from data import runtime, tracing
+from data.access import acting_as, deployment_principal
 from data.loader import load_dataset
 from data.viewer import Viewer
 
@@ -104,9 +106,12 @@ def deployment(epidemic, monkeypatch: pytest.MonkeyPatch):
     """Calls pages and callbacks inside a request of a deployment with the given PCCOVID_VIEWER."""
     import app
 
+    @contextlib.contextmanager
     def within(viewer_text: str):
         monkeypatch.setenv("PCCOVID_VIEWER", viewer_text)
-        return app.server.test_request_context("/_dash-update-component", method="POST")
+        with app.server.test_request_context("/_dash-update-component", method="POST"):
+            with acting_as(deployment_principal()):
+                yield
 
     return within
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from dash.exceptions import PreventUpdate
 
+from data.access import acting_as, deployment_principal
 from data.areas import area, child_areas
 from data.maps import area_measure, last_day
 from data.overview import daily_counts, headline_figures, weekly_summary
@@ -64,7 +65,10 @@ def provincial_request(seeded_runtime, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("PCCOVID_VIEWER", "province:79")
     import app  # the Dash app registers the pages; the runtime is already open on the seeded store
 
-    with app.server.test_request_context("/_dash-update-component", method="POST"):
+    with (
+        app.server.test_request_context("/_dash-update-component", method="POST"),
+        acting_as(deployment_principal()),
+    ):
         yield
 
 

@@ -6,13 +6,12 @@ queries. Each test says how many requests it tried (`pytest -s` prints them)."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+import requests
 
 from data.loader import load_dataset
 from data.store import Store
@@ -50,13 +49,14 @@ WRONG: list[object] = [
 
 class Provincial(NamedTuple):
     base: str
+    session: requests.Session  # logged in as `national`, bounded by the deployment to province 79
     case: int  # a traced case living in province 79
     f1: int  # one of its F1
     cluster: int  # a cluster outside the province
 
 
 @pytest.fixture(scope="module")
-def provincial(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redis_url: str):
+def provincial(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redis_url: str, http_session):
     folder = tmp_path_factory.mktemp("provincial")
     db = folder / "store.duckdb"
     store = Store(db)
@@ -72,7 +72,8 @@ def provincial(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redis_u
     cluster = store.cursor().execute("SELECT max(cluster_id) FROM clusters").fetchone()[0]
     store.close()
     running = serve(db, redis_url, folder, env={"PCCOVID_VIEWER": "province:79"})
-    yield Provincial(next(running), case, f1, cluster)
+    base = next(running)
+    yield Provincial(base, http_session(base, "national"), case, f1, cluster)
     next(running, None)
 
 
@@ -122,10 +123,10 @@ def good_values(server: Provincial) -> dict[str, object]:
     }
 
 
-def server_callbacks(base: str) -> list[dict]:
+def server_callbacks(server: Provincial) -> list[dict]:
     """The app's server-side callbacks as it serves them to the browser (its callback map, Dash's router included)."""
-    with urllib.request.urlopen(base + "/_dash-dependencies", timeout=60) as response:
-        return [cb for cb in json.loads(response.read()) if not cb.get("clientside_function")]
+    response = server.session.get(server.base + "/_dash-dependencies", timeout=60)
+    return [cb for cb in response.json() if not cb.get("clientside_function")]
 
 
 def stringify_id(component_id: str | dict) -> str:
@@ -185,7 +186,7 @@ def callback_body(callback: dict, sent: dict[str, dict | list], trigger: Argumen
 
 def test_every_callback_takes_wrong_values_without_a_5xx(provincial: Provincial) -> None:
     good = good_values(provincial)
-    callbacks = server_callbacks(provincial.base)
+    callbacks = server_callbacks(provincial)
     assert len(callbacks) >= 19 and PAGE_ROUTER in {cb["output"] for cb in callbacks}, [
         cb["output"] for cb in callbacks
     ]
@@ -199,7 +200,9 @@ def test_every_callback_takes_wrong_values_without_a_5xx(provincial: Provincial)
         index = provincial.cluster
         base_values = {a.key: a.sent(good.get(a.key), index) for a in args}
         first_input = next(a for a in args if a.is_input)
-        status, _body = post_callback(provincial.base, callback_body(callback, base_values, first_input))
+        status, _body = post_callback(
+            provincial.base, callback_body(callback, base_values, first_input), provincial.session
+        )
         statuses[status] += 1
         answered_good[callback["output"]] = status
         for arg in args:
@@ -209,7 +212,7 @@ def test_every_callback_takes_wrong_values_without_a_5xx(provincial: Provincial)
                 variants += [[]] + [arg.sent(1, wrong_index) for wrong_index in ("²", 2**70, {"a": 1}, None, -1)]
             for variant in variants:
                 body = callback_body(callback, {**base_values, arg.key: variant}, trigger)
-                status, answer = post_callback(provincial.base, body)
+                status, answer = post_callback(provincial.base, body, provincial.session)
                 statuses[status] += 1
                 if status >= 500:
                     failures.append(f"{callback['output']} {arg.key}={json.dumps(variant)[:80]}: {answer[:200]!r}")
@@ -227,7 +230,7 @@ def test_every_callback_takes_wrong_values_without_a_5xx(provincial: Provincial)
 def test_malformed_callback_bodies_are_refused_with_400(provincial: Provincial) -> None:
     base = provincial.base
     router = page_body(f"/trace/{provincial.case}")
-    version = next(cb for cb in server_callbacks(base) if cb["output"] == "shell-version-badge.children")
+    version = next(cb for cb in server_callbacks(provincial) if cb["output"] == "shell-version-badge.children")
     badge = callback_body(version, {"shell-data-version.data": arguments(version)[0].sent(1)}, arguments(version)[0])
     bodies: list[object] = [
         None,
@@ -254,18 +257,17 @@ def test_malformed_callback_bodies_are_refused_with_400(provincial: Provincial) 
     ]
     statuses = []
     for body in bodies:
-        status, answer = post_callback(base, body)
+        status, answer = post_callback(base, body, provincial.session)
         statuses.append(status)
         assert status == 400, (body if len(json.dumps(body)) < 300 else "(long body)", status, answer[:300])
-    request = urllib.request.Request(base + "/_dash-update-component", data=b"{not json", method="POST")
-    request.add_header("Content-Type", "application/json")
-    try:
-        urllib.request.urlopen(request, timeout=30)
-        status = 200
-    except urllib.error.HTTPError as error:
-        status = error.code
+    status = provincial.session.post(
+        base + "/_dash-update-component",
+        data=b"{not json",
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    ).status_code
     assert status == 400
-    assert post_callback(base, badge)[0] == 200  # the well-formed one still answers
+    assert post_callback(base, badge, provincial.session)[0] == 200  # the well-formed one still answers
     print(f"\n{len(bodies) + 2} malformed or control bodies: all 400 but the well-formed one")
 
 
@@ -376,8 +378,8 @@ def test_every_page_takes_malformed_urls_without_a_5xx(provincial: Provincial) -
         # As a browser opens it (percent-encoded) and as a forged request may post it (decoded, any length).
         path, _, query = url.partition("?")
         for status, answer in (
-            open_page(base, url),
-            post_callback(base, page_body(path, "?" + query if query else "")),
+            open_page(base, url, provincial.session),
+            post_callback(base, page_body(path, "?" + query if query else ""), provincial.session),
         ):
             statuses[status] += 1
             if status >= 500:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from tests.conftest import ARTIFACTS
 
@@ -33,8 +33,26 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, "viewport": {"width": 1440, "height": 900}, "locale": "vi-VN"}
+def national_login(browser: Browser, live_server: str, login, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The cookies of the `national` account, logged in once through the real form: every test server of the run
+    signs sessions with the same key and reads the same Redis, and cookies ignore the port, so they open them all."""
+    context = browser.new_context(locale="vi-VN")
+    login(context, live_server, "national")
+    path = tmp_path_factory.mktemp("login") / "national.json"
+    context.storage_state(path=str(path))
+    context.close()
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict, national_login: str) -> dict:
+    """Every test's `page` is logged in as `national` (a test of another role opens its own context and logs in)."""
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1440, "height": 900},
+        "locale": "vi-VN",
+        "storage_state": national_login,
+    }
 
 
 @pytest.fixture

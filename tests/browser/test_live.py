@@ -134,8 +134,8 @@ def kind_total(page: Page, kind: str):
 
 
 @pytest.fixture
-def wall(browser: Browser, server: Server) -> Iterator[Page]:
-    context = browser.new_context(viewport=WALL_SIZE, locale="vi-VN")
+def wall(browser: Browser, server: Server, login) -> Iterator[Page]:
+    context = login(browser.new_context(viewport=WALL_SIZE, locale="vi-VN"), server.base, "national")
     page = context.new_page()
     yield page
     context.close()

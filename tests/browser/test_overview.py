@@ -73,17 +73,19 @@ def test_health_reports_store_redis_and_version(live_server: str) -> None:
     assert body["tracing"]["index"] in {"ready", "building"}  # built in the background at start
 
 
-def test_boundaries_are_cached_forever_under_their_version(live_server: str) -> None:
-    with urllib.request.urlopen(live_server + "/health") as response:
-        version = json.loads(response.read())["geometry_version"]
-    with urllib.request.urlopen(f"{live_server}/geo/province.{version}.json") as response:
-        assert "immutable" in response.headers["Cache-Control"]
-        assert len(json.loads(response.read())["features"]) == 63
-    with urllib.request.urlopen(f"{live_server}/geo/district.old.json") as response:  # follows the redirect
-        assert json.loads(response.read())["version"] == version
+def test_boundaries_are_cached_forever_under_their_version(live_server: str, http_session) -> None:
+    session = http_session(live_server, "national")
+    version = session.get(live_server + "/health", timeout=30).json()["geometry_version"]
+    response = session.get(f"{live_server}/geo/province.{version}.json", timeout=60)
+    assert "immutable" in response.headers["Cache-Control"]
+    assert len(response.json()["features"]) == 63
+    old = session.get(f"{live_server}/geo/district.old.json", allow_redirects=False, timeout=60)
+    assert old.status_code == 302
+    current = session.get(live_server + old.headers["Location"], timeout=60)  # the redirect, followed by hand
+    assert current.json()["version"] == version
 
 
-def test_scripts_and_boundaries_are_sent_compressed(live_server: str, page: Page) -> None:
+def test_scripts_and_boundaries_are_sent_compressed(live_server: str, page: Page, http_session) -> None:
     scripts: dict[str, tuple[str | None, int]] = {}
 
     def on_response(response) -> None:
@@ -105,12 +107,13 @@ def test_scripts_and_boundaries_are_sent_compressed(live_server: str, page: Page
     assert grid[0] in {"zstd", "br", "gzip"}  # Chromium accepts all three; the body decodes to the bundle
     assert grid[1] > 1_000_000
     assert all(encoding for encoding, size in scripts.values() if size > 2_000), scripts
-    with urllib.request.urlopen(live_server + "/health") as response:
-        version = json.loads(response.read())["geometry_version"]
-    request = urllib.request.Request(f"{live_server}/geo/district.{version}.json", headers={"Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(request) as response:
-        assert response.headers["Content-Encoding"] == "gzip"
-        assert len(json.loads(gzip.decompress(response.read()))["features"]) == 705
+    session = http_session(live_server, "national")
+    version = session.get(live_server + "/health", timeout=30).json()["geometry_version"]
+    response = session.get(
+        f"{live_server}/geo/district.{version}.json", headers={"Accept-Encoding": "gzip"}, stream=True, timeout=60
+    )
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert len(json.loads(gzip.decompress(response.raw.read(decode_content=False)))["features"]) == 705
 
 
 def test_filter_by_province_is_kept_in_the_url(live_server: str, page: Page, console_errors: list[str]) -> None:

@@ -30,10 +30,11 @@ class Server(NamedTuple):
     base: str
     store_id: str
     redis: redis.Redis
+    cookie: str  # a logged-in session's Cookie header, for the raw event streams below
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redis_url: str):
+def server(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redis_url: str, http_session):
     """A server of its own, on a store of its own (its own Redis channel): the versions published here reach no
     other test's pages."""
     folder = tmp_path_factory.mktemp("push")
@@ -44,7 +45,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redis_url: 
     store.close()
     running = serve(db, redis_url, folder)
     client = redis.Redis.from_url(redis_url)
-    yield Server(next(running), store_id, client)
+    base = next(running)
+    session = http_session(base, "national")
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    yield Server(base, store_id, client, cookie)
     client.close()
     next(running, None)
 
@@ -85,20 +89,26 @@ def test_a_new_version_reaches_an_open_page_without_reload_or_poll(
     assert console_errors == []
 
 
-def open_stream(base: str) -> tuple[socket.socket, str]:
-    """An event stream as a browser opens one; the socket (held open) and the status line."""
-    host, port = base.removeprefix("http://").split(":")
+def open_stream(server: Server) -> tuple[socket.socket, str]:
+    """An event stream as a logged-in browser opens one; the socket (held open) and the status line."""
+    host, port = server.base.removeprefix("http://").split(":")
     sock = socket.create_connection((host, int(port)), timeout=30)
-    sock.sendall(b"GET /events HTTP/1.1\r\nHost: " + host.encode() + b"\r\nAccept: text/event-stream\r\n\r\n")
+    sock.sendall(
+        b"GET /events HTTP/1.1\r\nHost: "
+        + host.encode()
+        + b"\r\nAccept: text/event-stream\r\nCookie: "
+        + server.cookie.encode()
+        + b"\r\n\r\n"
+    )
     return sock, sock.recv(4096).split(b"\r\n", 1)[0].decode()
 
 
-def hold_every_stream(base: str) -> list[tuple[socket.socket, str]]:
+def hold_every_stream(server: Server) -> list[tuple[socket.socket, str]]:
     """LIMIT open streams, once the streams of pages closed before (another test's) have been given back."""
     held: list[tuple[socket.socket, str]] = []
     deadline = time.monotonic() + 30
     while len(held) < LIMIT and time.monotonic() < deadline:
-        sock, status = open_stream(base)
+        sock, status = open_stream(server)
         if status == "HTTP/1.1 200 OK":
             held.append((sock, status))
         else:
@@ -108,17 +118,17 @@ def hold_every_stream(base: str) -> list[tuple[socket.socket, str]]:
 
 
 def test_streams_are_bounded_and_a_closed_page_gives_its_stream_back(server: Server) -> None:
-    held = hold_every_stream(server.base)
+    held = hold_every_stream(server)
     try:
         assert len(held) == LIMIT
-        refused, status = open_stream(server.base)
+        refused, status = open_stream(server)
         refused.close()
         assert status.startswith("HTTP/1.1 503")
         with urllib.request.urlopen(server.base + "/health", timeout=30) as response:
             assert response.status == 200  # the other threads still answer
         held.pop()[0].close()  # a page goes away: the server notices and frees its stream
         deadline = time.monotonic() + 30
-        while (status := open_stream(server.base))[1] != "HTTP/1.1 200 OK" and time.monotonic() < deadline:
+        while (status := open_stream(server))[1] != "HTTP/1.1 200 OK" and time.monotonic() < deadline:
             status[0].close()
             time.sleep(0.2)
         held.append(status)
@@ -129,7 +139,7 @@ def test_streams_are_bounded_and_a_closed_page_gives_its_stream_back(server: Ser
 
 
 def test_a_page_refused_a_stream_polls_then_takes_a_stream_once_one_is_free(server: Server, page: Page) -> None:
-    held = hold_every_stream(server.base)
+    held = hold_every_stream(server)
     try:
         assert len(held) == LIMIT
         polls: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.measures import DEFAULT_MEASURE
+from data.access import acting_as, deployment_principal
 
 
 @pytest.fixture
@@ -12,7 +13,7 @@ def map_page(seeded_runtime):
     import app
     from pages import map as map_page
 
-    with app.server.test_request_context("/_dash-update-component", method="POST"):
+    with app.server.test_request_context("/_dash-update-component", method="POST"), acting_as(deployment_principal()):
         yield map_page
 
 

@@ -11,6 +11,7 @@ from dash import Patch
 
 from components.redraw import digest, figures_changed, items_changed, only_changed
 from data import runtime
+from data.access import acting_as, deployment_principal
 from data.loader import load_dataset
 from data.overview import HEADLINE_METRICS
 from data.store import Store
@@ -56,7 +57,7 @@ def test_the_overview_redraws_the_check_ins_not_the_cases_after_a_batch_of_check
     from pages import overview
 
     selection = {"area_code": None, "start": None, "end": None}
-    with app.server.test_request_context("/"):
+    with app.server.test_request_context("/"), acting_as(deployment_principal()):
         page = overview.layout()
     headline_drawn = _store(page, overview.HEADLINE_DRAWN)
     curves_drawn = _store(page, overview.CURVES_DRAWN)
@@ -64,7 +65,7 @@ def test_the_overview_redraws_the_check_ins_not_the_cases_after_a_batch_of_check
     pq.write_table(table("checkins", [(1101, 9, 4, at(24, 9, 0), "person_scan", "in")]), tmp_path / "checkins.parquet")
     load_dataset(seeded_runtime, tmp_path)
     version = runtime.data_version()
-    with app.server.test_request_context("/"):
+    with app.server.test_request_context("/"), acting_as(deployment_principal()):
         weekly, status, totals, period, parts = overview.show_headline_figures(version, selection, headline_drawn)
         curves = overview.show_daily_curves(version, selection, curves_drawn)
     assert status is dash.no_update and period is dash.no_update  # nothing of theirs changed

@@ -6,10 +6,11 @@ import json
 import re
 
 
-def test_the_page_defers_grid_and_graph_and_drops_the_polyfill(seeded_runtime) -> None:
+def test_the_page_defers_grid_and_graph_and_drops_the_polyfill(seeded_runtime, client_as) -> None:
     import app
 
-    page = app.server.test_client().get("/").get_data(as_text=True)
+    client = client_as(app.server, "national")
+    page = client.get("/").get_data(as_text=True)
     scripts = re.findall(r'<script src="([^"]+)"', page)
     assert any("dash_mantine_components" in s for s in scripts) and any("plotly-basic" in s for s in scripts)
     assert not [s for s in scripts if "dash_ag_grid" in s or "dash_cytoscape" in s or "polyfill" in s], scripts
@@ -22,5 +23,5 @@ def test_the_page_defers_grid_and_graph_and_drops_the_polyfill(seeded_runtime) -
     for library in config.values():
         for url in library["scripts"]:
             assert url in prefetched
-            served = app.server.test_client().get(url)  # still served, fingerprinted, for the stand-in to fetch
+            served = client.get(url)  # still served, fingerprinted, for the stand-in to fetch
             assert served.status_code == 200 and len(served.get_data()) > 400_000
