@@ -11,6 +11,7 @@ import shutil
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,28 +30,38 @@ from tests.access_targets import (
     asset_files,
     callback_targets,
     flavours,
+    page_assets,
     page_scripts,
     page_targets,
     response_text,
     route_targets,
 )
-from tests.conftest import PAGE_ROUTER, serve
-
-DEPLOYMENT = "province:79"  # until logins: the deployment's viewer is the only one
+from tests.conftest import PAGE_ROUTER, page_body, serve
 
 
 @dataclass(frozen=True)
 class Role:
-    """One way of asking: who (None: nobody logged in), the scope and what the role may see."""
+    """One way of asking: who (an account of tests/conftest.py ACCOUNTS, None for nobody logged in), with the
+    scope and what the role may see (data/roles.toml)."""
 
     name: str
+    username: str | None
     viewer: Viewer | None
     personal: bool
     epidemic: bool = True
-    ids: bool = True
+    ids: bool = True  # person and case ids (press: aggregates only)
 
 
-ROLES = [Role(f"deployment {DEPLOYMENT}", parse_viewer(DEPLOYMENT), personal=True)]
+ROLES = [
+    Role("national", "national", parse_viewer("national"), personal=True),
+    Role("province 79", "province79", parse_viewer("province:79"), personal=False),
+    Role("province 01", "province01", parse_viewer("province:01"), personal=False),
+    Role("district 760", "district760", parse_viewer("district:760"), personal=False),
+    Role("tracer 79", "tracer79", parse_viewer("province:79"), personal=True),
+    Role("press", "press", parse_viewer("national"), personal=False, ids=False),
+    Role("admin", "admin", parse_viewer("national"), personal=False, epidemic=False),
+    Role("anonymous", None, None, personal=False, epidemic=False),
+]
 
 
 @dataclass
@@ -60,10 +71,15 @@ class Served:
     targets: list[Target]
     unknown_arguments: set[str]
     callback_outputs: set[str]
+    public: set[str]  # what an anonymous request may reach: the login page, its assets, /health
+    log_in: Callable[[str, str], requests.Session]
+
+    def session(self, role: Role) -> requests.Session:
+        return self.log_in(self.base, role.username) if role.username else requests.Session()
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, redis_url: str, request: pytest.FixtureRequest):
+def served(tmp_path_factory: pytest.TempPathFactory, redis_url: str, http_session, request: pytest.FixtureRequest):
     folder = tmp_path_factory.mktemp("access")
     db = folder / "store.duckdb"
     store = Store(db)
@@ -71,18 +87,21 @@ def served(tmp_path_factory: pytest.TempPathFactory, redis_url: str, request: py
     secrets, parts = Secrets.read(store), flavours(store)
     store.close()
     registry, callbacks, callback_map, rules = _the_app(db, folder, redis_url)
-    running = serve(db, redis_url, folder, env={"PCCOVID_VIEWER": DEPLOYMENT})
+    running = serve(db, redis_url, folder)
     base = next(running)
     try:
-        index = requests.get(base + "/", timeout=60).text
-        geometry = requests.get(base + "/health", timeout=60).json()["geometry_version"]
+        national = http_session(base, "national")
+        index = national.get(base + "/", timeout=60).text
+        geometry = national.get(base + "/health", timeout=60).json()["geometry_version"]
+        login_page = requests.get(base + "/login", timeout=60).text
         found_callbacks, unknown = callback_targets(callbacks, parts)
         targets = (
             page_targets(registry, parts)
             + found_callbacks
             + route_targets(rules, parts, assets=asset_files(), scripts=page_scripts(index), geometry_version=geometry)
         )
-        yield Served(base, secrets, targets, unknown, set(callback_map))
+        public = {"/login", "/health"} | page_assets(login_page)
+        yield Served(base, secrets, targets, unknown, set(callback_map), public, http_session)
     finally:
         next(running, None)
         counted = sum(COUNTS.values())
@@ -106,7 +125,6 @@ def _the_app(db: Path, folder: Path, redis_url: str) -> tuple[dict, list[dict], 
     shutil.copy(db, copy)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("REDIS_URL", redis_url)
-        patch.setenv("PCCOVID_VIEWER", DEPLOYMENT)
         runtime.close()
         runtime.open_store(copy)
         try:
@@ -148,9 +166,10 @@ def send_all(session: requests.Session, base: str, targets: list[Target]) -> lis
 
     def one(target: Target) -> tuple[int, dict, bytes]:
         if not hasattr(local, "session"):
-            local.session = requests.Session()
+            local.session = type(session)()
             local.session.headers.update(session.headers)
-            local.session.cookies.update(session.cookies)
+            for cookie in session.cookies:
+                local.session.cookies.set_cookie(cookie)
         return send(local.session, base, target)
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
@@ -180,16 +199,24 @@ def test_the_targets_cover_the_app(served: Served) -> None:
 @pytest.mark.parametrize("role", ROLES, ids=[r.name for r in ROLES])
 def test_a_role_gets_nothing_outside_its_scope(served: Served, role: Role, record_property) -> None:
     forbidden = served.secrets.forbidden(role.viewer, personal=role.personal, epidemic=role.epidemic, ids=role.ids)
-    session = requests.Session()
+    assert forbidden or role.name == "national"
+    session = served.session(role)
     statuses: Counter[int] = Counter()
     found: dict[str, list[str]] = {}
     failing: list[str] = []
+    answered: Counter[str] = Counter()
     for target, (status, headers, body) in zip(
         served.targets, send_all(session, served.base, served.targets), strict=True
     ):
         statuses[status] += 1
         if status >= 500:
             failing.append(f"{status} {target.label}: {body[:200]!r}")
+        if role.username is None:
+            refusal = anonymous_refusal(served, target, status, headers)
+            if refusal:
+                failing.append(refusal)
+        elif status == 200:
+            answered[target.kind] += 1
         for leak in leaks(forbidden, target, headers, body):
             found.setdefault(leak, []).append(target.label)
     tried = sum(statuses.values())
@@ -197,19 +224,38 @@ def test_a_role_gets_nothing_outside_its_scope(served: Served, role: Role, recor
     record_property(f"crafted_requests_{role.name}", tried)
     print(f"\n{role.name}: {tried} crafted requests, statuses {dict(sorted(statuses.items()))}, {len(found)} leaks")
     report = [f"{leak} in {len(where)} responses, e.g. {where[:3]}" for leak, where in sorted(found.items())]
-    assert not found, f"{role.name} was shown what lies outside it:\n" + "\n".join(report)
-    assert not failing, "\n".join(failing[:20])
+    problems = [f"{role.name} was shown what lies outside it:", *report] if found else []
+    problems += [f"{len(failing)} wrong answers:", *failing[:30]] if failing else []
+    assert not problems, "\n".join(problems)
+    if role.epidemic:  # logged in for real: its pages and callbacks answer (else nothing could leak)
+        assert answered["router"] and answered["callback"], (role.name, dict(answered))
+
+
+def anonymous_refusal(served: Served, target: Target, status: int, headers: dict) -> str | None:
+    """What is wrong with the answer to a request nobody logged in sent, or None: only the login page, its assets,
+    /health and the ingest API (its own site keys) answer; a page sends to /login, anything else is a 401."""
+    location = headers.get("Location", "")
+    if target.kind == "page":
+        if status == 302 and location.split("?")[0].endswith("/login"):
+            return None
+    elif target.kind in ("router", "callback"):
+        if status == 401:
+            return None
+    elif target.path in served.public or target.path.startswith("/api/v1/"):
+        if target.method == "POST" and target.path.startswith("/api/v1/") and status != 401:
+            return f"{status} {target.label}: the ingest API took a request without a site key"
+        return None
+    elif status == 401 or (status == 302 and location.split("?")[0].endswith("/login")):
+        return None
+    return f"{status} {target.label}: not refused (location {location!r})"
 
 
 def test_the_leak_check_sees_what_a_response_holds(served: Served) -> None:
-    """The search is not blind: the deployment's own trace page names its case's people, and the check for a viewer
-    of another province finds them there."""
+    """The search is not blind: a tracer of HCMC sees its case's people on the trace page, and the check for a
+    viewer of another province finds them there."""
     case = min(int(v) for v, where in served.secrets.things["case_id"] if where.province == "79")
-    target = Target("router", "trace", "POST", "/_dash-update-component", None)
-    from tests.conftest import page_body
-
-    target.body = page_body(f"/trace/{case}")
-    status, headers, body = send(requests.Session(), served.base, target)
+    target = Target("router", "trace", "POST", "/_dash-update-component", page_body(f"/trace/{case}"))
+    status, headers, body = send(served.session(ROLES[4]), served.base, target)
     assert status == 200
     other = served.secrets.forbidden(parse_viewer("province:01"), personal=True, epidemic=True)
     found = leaks(other, target, headers, body)
