@@ -138,6 +138,7 @@ def page_targets(registry: dict, parts: list[Flavour]) -> list[Target]:
     argument its layout reads (by name in its signature, and the common ones of pages reading **query)."""
     targets: list[Target] = []
     seen_html: set[str] = set()
+    seen_router: set[tuple[str, str]] = set()
     for page in registry.values():
         template = page.get("path_template") or page["path"]
         variables = re.findall(r"<(\w+)>", template)
@@ -161,6 +162,9 @@ def page_targets(registry: dict, parts: list[Flavour]) -> list[Target]:
                     searches += [f"?{name}={part.pool(name)[0]}" for name in queries]
                 searches.append("?" + "&".join(f"{name}={part.pool(name)[0]}" for name in queries))
                 for search in searches:
+                    if (path, search) in seen_router:  # a mixed part repeats a pure one's single argument
+                        continue
+                    seen_router.add((path, search))
                     label = f"page {page['module']} {path}{search}"
                     if path not in seen_html:
                         seen_html.add(path)
@@ -220,6 +224,7 @@ def callback_targets(callbacks: list[dict], parts: list[Flavour]) -> tuple[list[
     good = good_values(_Home(home))  # written around HCMC's Quận 1 and Tân Định, which `home` is
     targets: list[Target] = []
     unknown: set[str] = set()
+    seen: set[str] = set()
     for callback in callbacks:
         if callback["output"] == PAGE_ROUTER:
             continue  # the router: the pages' targets
@@ -238,6 +243,9 @@ def callback_targets(callbacks: list[dict], parts: list[Flavour]) -> tuple[list[
                 values = {**sent, **variant}
                 for trigger in inputs:
                     body = callback_body(callback, values, trigger)
+                    if json.dumps(body, sort_keys=True) in seen:  # a callback reading no id of a mixed part
+                        continue
+                    seen.add(json.dumps(body, sort_keys=True))
                     targets.append(
                         Target(
                             "callback",
