@@ -12,7 +12,7 @@ from components.shell import shell_layout
 from data import config, consumer, health, pipeline, runtime
 from data.access import acting_as, deployment_principal
 from ingest import api as ingest_api
-from web import auth, callback_requests, callback_slots, compression, endpoints, page_scripts, push
+from web import auth, callback_requests, callback_slots, compression, endpoints, page_scripts, push, refusals
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -43,6 +43,7 @@ push.register(server)
 compression.enable(server)
 callback_requests.guard(app)  # before a slot is taken
 callback_slots.limit(server)
+refusals.register(server)  # 403 / 503 in one line; after the login has set the request's principal
 # Dash takes in the pages' callbacks at its first request, after marking that request as done: a request arriving
 # meanwhile (a second /health while a slow first one sets up) is served with no page callbacks at all, for good.
 # The first request is made here, before the server takes any, to a path the login gate lets through (the gate runs

@@ -31,7 +31,8 @@ window.pccovid = Object.assign({}, window.pccovid, {
     point: function (feature, latlng, context) {
       const h = context.hideout || {};
       const value = (h.values || {})[feature.properties.code];
-      const radius = 5 + Math.min(18, Math.sqrt(feature.properties.cases || 0) * 3);
+      const cases = feature.properties.cases;
+      const radius = 5 + Math.min(18, Math.sqrt(typeof cases === "number" ? cases : 2) * 3);  // "<5" drawn as 2
       return L.circleMarker(latlng, {
         radius: radius,
         fillColor: window.pccovid.map.colour(value, h),
@@ -46,7 +47,8 @@ window.pccovid = Object.assign({}, window.pccovid, {
       const value = (h.values || {})[hover.properties.code];
       const fmt = new Intl.NumberFormat(h.locale || "vi-VN", { maximumFractionDigits: h.digits || 0 });
       let shown = "—";
-      if (value !== undefined && value !== null) { shown = h.percent ? fmt.format(value * 100) + " %" : fmt.format(value); }
+      // a count suppressed for the reader arrives as text ("<5") and is shown as it is
+      if (typeof value === "string") { shown = value; } else if (value !== undefined && value !== null) { shown = h.percent ? fmt.format(value * 100) + " %" : fmt.format(value); }
       return hover.properties.name + ": " + shown + (h.unit ? " " + h.unit : "");
     },
   },

@@ -86,6 +86,27 @@ def _mark_provisional(figure: go.Figure, frame: pd.DataFrame, provisional_days: 
     )
 
 
+def _label_suppressed(figure: go.Figure, frame: pd.DataFrame, column: str, daily: pa.Table) -> None:
+    """Days whose count the data layer suppressed for the reader (NULL: 1 to 4, the press) get "<5" on the axis
+    instead of a bar; their 7-day averages are gone with them (the average would give the count back)."""
+    hidden = frame[frame[column].isna()]
+    if hidden.empty:
+        return
+    label = daily.schema.field(column).metadata or {}
+    figure.add_trace(
+        go.Scatter(
+            x=hidden["day"],
+            y=[0] * len(hidden),
+            mode="text",
+            text=[label.get(b"suppressed", b"<5").decode()] * len(hidden),
+            textposition="top center",
+            textfont={"size": 9, "color": "#868e96"},
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+
+
 def daily_series_figure(
     daily: pa.Table,
     column: str,
@@ -113,6 +134,7 @@ def daily_series_figure(
             ),
         ]
     )
+    _label_suppressed(figure, frame, column, daily)
     figure.update_layout(**base_layout(lang, t(title_key, lang), t("chart.source", lang, version=version)))
     figure.update_xaxes(tickformat="%d/%m", showgrid=False, title=None, hoverformat="%d/%m/%Y")
     figure.update_yaxes(gridcolor="#eceff1", rangemode="tozero", tickformat=",d")
@@ -166,6 +188,7 @@ def tests_positivity_figure(daily: pa.Table, lang: str, version: int, provisiona
     )
     figure.update_xaxes(tickformat="%d/%m", showgrid=False, hoverformat="%d/%m/%Y")
     figure.update_yaxes(gridcolor="#eceff1", rangemode="tozero", tickformat=",d", secondary_y=False)
+    _label_suppressed(figure, frame, "tests", daily)
     _whole_number_ticks(figure, frame["tests"].max(), secondary_y=False)
     small = frame["positivity"].max() < 0.1 if frame["positivity"].notna().any() else True
     figure.update_yaxes(tickformat=".1%" if small else ".0%", rangemode="tozero", showgrid=False, secondary_y=True)
@@ -194,6 +217,7 @@ def wall_cases_figure(daily: pa.Table, lang: str, version: int) -> go.Figure:
             ),
         ]
     )
+    _label_suppressed(figure, frame, "new_cases", daily)
     figure.update_layout(
         template="plotly_dark",
         paper_bgcolor="rgba(0,0,0,0)",

@@ -66,30 +66,36 @@ RECEIVED_WIDTHS = {
 }
 
 
-def received_columns(lang: str) -> list[dict]:
+def received_fields(personal: bool) -> tuple[str, ...]:
+    """The received list's columns: without name and phone for a reader the data layer gave none (a leader)."""
+    return RECEIVED_FIELDS if personal else tuple(f for f in RECEIVED_FIELDS if f not in ("name", "phone"))
+
+
+def received_columns(lang: str, personal: bool = True) -> list[dict]:
     return [
         {
             "field": field,
             "headerName": t(RECEIVED_HEADERS.get(field, f"trace.col.{field}"), lang),
             "minWidth": RECEIVED_WIDTHS[field],
         }
-        for field in RECEIVED_FIELDS
+        for field in received_fields(personal)
     ]
 
 
-def received_workbook(rows: list[dict], heading: str, lang: str) -> bytes:
+def received_workbook(rows: list[dict], heading: str, lang: str, personal: bool = True) -> bytes:
     """The received list as an .xlsx workbook for the ward teams."""
     book = Workbook()
     sheet = book.active
     sheet.title = t("handover.received_sheet", lang)
     sheet.append([heading])
     sheet["A1"].font = Font(bold=True)
-    sheet.append([t(RECEIVED_HEADERS.get(f, f"trace.col.{f}"), lang) for f in RECEIVED_FIELDS])
+    fields = received_fields(personal)
+    sheet.append([t(RECEIVED_HEADERS.get(f, f"trace.col.{f}"), lang) for f in fields])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in received_rows(rows, lang):
-        sheet.append([row[f] for f in RECEIVED_FIELDS])
-    for column, field in zip("ABCDEFGHIJKLM", RECEIVED_FIELDS, strict=True):
+        sheet.append([row[f] for f in fields])
+    for column, field in zip("ABCDEFGHIJKLM", fields, strict=False):
         sheet.column_dimensions[column].width = RECEIVED_WIDTHS[field] / 7
     out = io.BytesIO()
     book.save(out)

@@ -37,12 +37,20 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def number(value: float | int | None, lang: str | None = None, digits: int = 0) -> str:
-    """1.234.567 in Vietnamese, 1,234,567 in English; an em dash for no value."""
+def number(value: float | int | str | None, lang: str | None = None, digits: int = 0) -> str:
+    """1.234.567 in Vietnamese, 1,234,567 in English; an em dash for no value; a count the reader may not see exactly
+    as the data layer gave it ("<5", data/disclosure.py)."""
     if value is None:
         return "—"
+    if isinstance(value, str):
+        return value
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=lang or current_language())
+
+
+def numeric(value: object) -> float | int | None:
+    """A figure to compute with: None for no value and for a suppressed count ("<5")."""
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def date(value: dt.date | str | None, lang: str | None = None) -> str:

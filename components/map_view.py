@@ -170,7 +170,7 @@ def measure_csv(rows: list[dict], selection: MapSelection, lang: str) -> str:
             [
                 row["code"],
                 row["name"],
-                "" if value is None else round(value, 4),
+                "" if value is None else value if isinstance(value, str) else round(value, 4),  # "<5": the press
                 row["population"],
                 row["new_cases_7d"],
                 row["new_cases_prev_7d"],

@@ -18,7 +18,7 @@ from components.figures import (
     graph_config,
     tests_positivity_figure,
 )
-from components.i18n import date, number, t
+from components.i18n import date, number, numeric, t
 from components.redraw import digest
 from components.stat_card import card_colours_card, change_text, coverage_card, day_card, stat_card
 from components.trace_graph import tracing_cards
@@ -79,7 +79,7 @@ def headline_outputs(lang: str, viewer: Viewer, selection: dict) -> tuple[list, 
             lang,
             change=change("new_cases_7d"),
             up_is_bad=True,
-            note=t("overview.per_day", lang, value=number(week["new_cases_7d"] / 7, lang, 1)),
+            note=t("overview.per_day", lang, value=number(_per_day(week["new_cases_7d"]), lang, 1)),
         ),
         stat_card(
             "active_cases", number(week["active_cases"], lang), lang, change=change("active_cases"), up_is_bad=True
@@ -147,3 +147,9 @@ def curve_outputs(lang: str, viewer: Viewer, version: int, selection: dict) -> t
         for figure in figures:
             figure.update_xaxes(range=[selection["start"], selection["end"]])
     return figures
+
+
+def _per_day(week_count: int | str | None) -> float | None:
+    """A week's count per day; none for a suppressed count (it would give the count back)."""
+    value = numeric(week_count)
+    return None if value is None else value / 7

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dash_mantine_components as dmc
 
-from components.i18n import number, t
+from components.i18n import number, numeric, t
 
 
 def change_text(now: float | None, before: float | None, lang: str, *, percent_points: bool = False) -> tuple[str, str]:
-    """('▲ 12 %', 'up') style text and direction; ('', 'flat') when there is nothing to compare."""
+    """('▲ 12 %', 'up') style text and direction; ('', 'flat') when there is nothing to compare (or a count is
+    suppressed for the reader: "<5")."""
+    now, before = numeric(now), numeric(before)
     if now is None or before is None:
         return "", "flat"
     if percent_points:
@@ -73,8 +75,8 @@ def day_card(metric: str, week: dict, lang: str, *, day_open: bool, up_is_bad: b
 
 def card_colours_card(green: int | None, yellow: int | None, red: int | None, lang: str) -> dmc.Paper:
     """People by personal card colour: one bar split green / yellow / red, with the counts."""
-    total = (green or 0) + (yellow or 0) + (red or 0)
-    share = (lambda n: 100 * (n or 0) / total) if total else (lambda n: 0)
+    total = sum(numeric(n) or 0 for n in (green, yellow, red))
+    share = (lambda n: 100 * (numeric(n) or 0) / total) if total else (lambda n: 0)
     colours = (("green", green, "green.8"), ("yellow", yellow, "yellow.6"), ("red", red, "red.8"))
     return dmc.Paper(
         [

@@ -11,7 +11,7 @@ def number_column(field: str, lang: str, header_key: str, digits: int = 0) -> di
     """A right-aligned number: 1.234.567 in Vietnamese, 1,234,567 in English (AG Grid's d3 with a locale)."""
     decimal, thousands = (",", ".") if lang == "vi" else (".", ",")
     formatter = (
-        f"params.value == null ? '—' : d3.formatLocale({{decimal: '{decimal}', thousands: '{thousands}', "
+        f"params.value == null ? '—' : typeof params.value === 'string' ? params.value : d3.formatLocale({{decimal: '{decimal}', thousands: '{thousands}', "
         f"grouping: [3], currency: ['', '']}}).format(',.{digits}f')(params.value)"
     )
     return {

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from components.figures import base_layout
-from components.i18n import date, number, t
+from components.i18n import date, number, numeric, t
 from components.tables import number_column
 
 LINK_COLOURS = {"household": "#e8590c", "proximity": "#1971c2", "venue": "#2b8a3e", "point": "#868e96"}
@@ -206,7 +206,8 @@ def points_timeline(points: list[dict], case: dict, lang: str) -> go.Figure:
     figure = go.Figure()
     if points:
         first = [dt.datetime.fromisoformat(p["first_ts"]) for p in points]
-        last = [dt.datetime.fromisoformat(p["last_ts"]) for p in points]
+        # a day without its time (a reader without personal data) spans the whole day
+        last = [_end_of(p["last_ts"]) for p in points]
         names = [p["venue_name"] for p in points]
         figure.add_trace(
             go.Bar(
@@ -239,6 +240,12 @@ def points_timeline(points: list[dict], case: dict, lang: str) -> go.Figure:
     return figure
 
 
+def _end_of(value: str) -> dt.datetime:
+    """A local ISO time, or the end of a local ISO day."""
+    instant = dt.datetime.fromisoformat(value)
+    return instant + dt.timedelta(days=1) if len(value) == 10 else instant
+
+
 # The contact lists: one row per person for the grid, the CSV and the workbook.
 
 
@@ -264,11 +271,18 @@ def contact_rows(rows: list[dict], lang: str) -> list[dict]:
 CONTACT_FIELDS = ("person_id", "name", "phone", "ward", "link", "place", "time", "details")
 
 
-def contact_columns(lang: str, *, with_through: bool) -> list[dict]:
+def contact_columns(lang: str, *, with_through: bool, personal: bool = True) -> list[dict]:
     """The F1 list opens with its call order (the rows come in that order); the F2 list with the F1 each came
-    through."""
-    columns = [{"field": "person_id", "headerName": t("trace.col.person_id", lang), "maxWidth": 120}]
-    columns += [{"field": f, "headerName": t(f"trace.col.{f}", lang)} for f in CONTACT_FIELDS[1:]]
+    through. For a reader of personal data each person links to their page (/person/<id>); for others, whose rows
+    carry no name or phone, those columns are left out."""
+    person = {"field": "person_id", "headerName": t("trace.col.person_id", lang), "maxWidth": 120}
+    if personal:
+        person |= {
+            "cellRenderer": "markdown",
+            "valueGetter": {"function": "'[' + params.data.person_id + '](/person/' + params.data.person_id + ')'"},
+        }
+    fields = CONTACT_FIELDS[1:] if personal else tuple(f for f in CONTACT_FIELDS[1:] if f not in ("name", "phone"))
+    columns = [person] + [{"field": f, "headerName": t(f"trace.col.{f}", lang)} for f in fields]
     columns[1]["minWidth"] = 180
     columns[-1].update(minWidth=190, flex=1.6)  # the reason for the rank: "quán cà phê · cùng 40 phút"
     if with_through:
@@ -290,6 +304,7 @@ def contacts_workbook(
     lang: str,
     handovers: list[dict] | None = None,
     watch: list[dict] | None = None,
+    personal: bool = True,
 ) -> bytes:
     """The F1 and F2 lists of a case as an .xlsx workbook (one sheet each) for the ward teams, the F1 in call order;
     then the watch list when there is one (not F1), and a sheet counting the contacts handed over to other areas."""
@@ -300,7 +315,9 @@ def contacts_workbook(
     for sheet_index, (title, rows, through) in enumerate(sheets):
         sheet = book.active if sheet_index == 0 else book.create_sheet()
         sheet.title = title[:31]
-        fields = list(CONTACT_FIELDS) + (["through"] if through else [])
+        fields = [f for f in CONTACT_FIELDS if personal or f not in ("name", "phone")] + (
+            ["through"] if through else []
+        )
         if not through:
             fields.insert(0, "rank")  # the F1 sheet in call order, with its place
         sheet.append([t("trace.export_heading", lang, case=case["case_id"], day=when(case["confirmed_ts"], lang))])
@@ -310,7 +327,7 @@ def contacts_workbook(
             cell.font = Font(bold=True)
         for row in contact_rows(rows, lang):
             sheet.append([row[f] for f in fields])
-        for column, field in zip("ABCDEFGHI", fields, strict=False):
+        for column, field in zip("ABCDEFGHIJ", fields, strict=False):
             sheet.column_dimensions[column].width = _SHEET_WIDTHS[field]
     if handovers:
         sheet = book.create_sheet(t("handover.sheet", lang)[:31])
@@ -419,8 +436,12 @@ def sparkline(days: list[str], counts: list[int]) -> str:
     by_day = dict(zip(days, counts, strict=True))
     first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
     span = [(first + dt.timedelta(d)).isoformat() for d in range((last - first).days + 1)][-30:]
-    top = max(counts) or 1
-    return "".join(SPARK[min(len(SPARK) - 1, round(by_day.get(d, 0) / top * (len(SPARK) - 1)))] for d in span)
+    top = max((n for n in counts if n is not None), default=0) or 1
+    # a day whose count is suppressed for the reader (None) is drawn as the lowest non-empty bar
+    return "".join(
+        SPARK[min(len(SPARK) - 1, round((by_day.get(d, 0) if by_day.get(d, 0) is not None else 1) / top * 7))]
+        for d in span
+    )
 
 
 def elsewhere_text(cluster: dict, lang: str, most: int = 6) -> str:
@@ -430,8 +451,18 @@ def elsewhere_text(cluster: dict, lang: str, most: int = 6) -> str:
     named = [f"{e['province']} {number(e['cases'], lang)}" for e in elsewhere[:most]]
     rest = elsewhere[most:]
     if rest:
-        named.append(t("clusters.more_provinces", lang, n=len(rest), cases=number(sum(e["cases"] for e in rest), lang)))
+        named.append(t("clusters.more_provinces", lang, n=len(rest), cases=_total([e["cases"] for e in rest], lang)))
     return " · ".join(named)
+
+
+def _total(values: list, lang: str) -> str:
+    """The sum of counts; with a suppressed one among them ("<5", the press), at least the rest plus one."""
+    known = [numeric(v) for v in values]
+    if None not in known:
+        return number(sum(known), lang)
+    hidden = next(v for v in values if numeric(v) is None)
+    rest = sum(v for v in known if v is not None)
+    return hidden if rest == 0 else "≥ " + number(rest + 1, lang)
 
 
 def focus_text(cluster: dict, lang: str) -> str:
@@ -508,8 +539,8 @@ def cluster_growth_figure(cluster: dict, lang: str) -> go.Figure:
     """Cases per day and in total of one cluster."""
     days, counts = cluster["days"], cluster["daily_cases"]
     running, total = [], 0
-    for n in counts:
-        total += n
+    for n in counts:  # a suppressed day (None, the press) stops the running total: it would give the count back
+        total = None if total is None or n is None else total + n
         running.append(total)
     figure = go.Figure(
         [

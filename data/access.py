@@ -57,6 +57,12 @@ class Principal:
     role: Role
     viewer: Viewer
 
+    def __post_init__(self) -> None:
+        # The viewer carries what the role may see, so every data function, its SQL and its cache key get it with the
+        # jurisdiction, and no page has to remember it (issue 13: "at the data boundary, from the role").
+        seeing = self.viewer.seeing(personal=self.role.personal, suppress_below=self.role.suppress_below)
+        object.__setattr__(self, "viewer", seeing)
+
     @property
     def personal(self) -> bool:
         """May see names, phones, identity numbers and a person's exact times (inside `viewer`)."""

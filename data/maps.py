@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from data.cache import cached
+from data.disclosure import counts
 from data.runtime import store
 from data.viewer import Viewer
 
@@ -54,4 +55,14 @@ def area_measure(viewer: Viewer, level: str, parent_code: str | None, measure: s
     else:
         values = {r["code"]: r[column] for r in store().query(query, **params).to_pylist()}
     keep = ("code", "name", "short_name", "lat", "lon", "population", "new_cases_7d", "new_cases_prev_7d")
-    return [{**{k: r[k] for k in keep}, "value": values.get(r["code"])} for r in rows]
+    # the press: a count of 1 to 4 reads "<5", and a rate per 100,000 computed from it is not shown
+    value_of = {"new_cases_7d": "new_cases_7d", "new_cases_7d_per_100k": "new_cases_7d"}.get(measure)
+    return [
+        counts(
+            viewer,
+            {**{k: r[k] for k in keep}, "value": values.get(r["code"])},
+            ("new_cases_7d", "new_cases_prev_7d", *(["value"] if measure == "new_cases_7d" else [])),
+            {"value": value_of} if measure == "new_cases_7d_per_100k" else None,
+        )
+        for r in rows
+    ]

@@ -7,6 +7,7 @@ import datetime as dt
 import pyarrow as pa
 
 from data.cache import cached
+from data.disclosure import counts, counts_table
 from data.runtime import store
 from data.viewer import Viewer
 
@@ -22,6 +23,8 @@ WEEKLY_METRICS = (
     "doses_7d",
     "checkins_today",
 )
+# The counts among status_today's figures (the rest are shares of large populations).
+STATUS_COUNTS = ("green", "yellow", "red", "red_before", "f1_quarantined", "f1_quarantined_before")
 # Results for the last days are still arriving (samples taken, results not yet out): shown as provisional.
 PROVISIONAL_DAYS = 3
 
@@ -33,20 +36,28 @@ def headline_figures(viewer: Viewer, area_code: str | None = None) -> dict[str, 
     row = table.to_pylist()[0]
     row["first_day"] = row["first_day"].isoformat() if row["first_day"] else None
     row["last_day"] = row["last_day"].isoformat() if row["last_day"] else None
-    return row
+    return counts(viewer, row, HEADLINE_METRICS)
 
 
 @cached("overview")
 def weekly_summary(viewer: Viewer, day: str, area_code: str | None = None) -> dict[str, float | int | None]:
     """Each of WEEKLY_METRICS on `day` and the same a week earlier (`<metric>_before`)."""
     params = {"day": dt.date.fromisoformat(day), "area_code": area_code, **viewer.params}
-    return store().query("overview/summary", **params).to_pylist()[0]
+    row = store().query("overview/summary", **params).to_pylist()[0]
+    if viewer.suppress_below:
+        for suffix in ("", "_before"):  # a positivity over few positives gives their count back
+            tests, share = row[f"tests_7d{suffix}"], row[f"positivity_7d{suffix}"]
+            if tests and share is not None and 0 < round(share * tests) < viewer.suppress_below:
+                row[f"positivity_7d{suffix}"] = None
+    return counts(viewer, row, [m + s for m in WEEKLY_METRICS if m != "positivity_7d" for s in ("", "_before")])
 
 
 @cached("overview")
 def daily_counts(viewer: Viewer, area_code: str | None = None) -> pa.Table:
     """One row per local day: new cases, tests, positives, check-ins and doses."""
-    return store().query("overview/daily_counts", area_code=area_code, **viewer.params)
+    return counts_table(
+        viewer, store().query("overview/daily_counts", area_code=area_code, **viewer.params), DAILY_METRICS
+    )
 
 
 @cached("overview")
@@ -54,4 +65,5 @@ def status_today(viewer: Viewer, day: str, area_code: str | None = None) -> dict
     """People by card colour, vaccine coverage (18+ one dose and fully; 50+ and 65+ fully) and F1 in quarantine at
     the end of `day`, with the same a week earlier where it matters (`<metric>_before`)."""
     params = {"day": dt.date.fromisoformat(day), "area_code": area_code, **viewer.params}
-    return store().query("overview/status_today", **params).to_pylist()[0]
+    row = store().query("overview/status_today", **params).to_pylist()[0]
+    return counts(viewer, row, STATUS_COUNTS)

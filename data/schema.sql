@@ -184,6 +184,11 @@ CREATE OR REPLACE MACRO in_scope(province_code, district_code, scope_level, scop
     OR (scope_level = 'province' AND list_contains(scope_codes, province_code))
     OR (scope_level = 'district' AND list_contains(scope_codes, district_code));
 
+-- A person's time as a reader may see it (local ISO text): to the minute for a reader of personal data, else the day
+-- only (issue 13: a person's exact times are personal; leaders read dates).
+CREATE OR REPLACE MACRO person_time(ts, personal) AS
+    strftime(timezone('Asia/Ho_Chi_Minh', ts), CASE WHEN personal THEN '%Y-%m-%dT%H:%M' ELSE '%Y-%m-%d' END);
+
 -- Whether a viewer may see an area's own figures: a province only by a national or that province's viewer.
 CREATE OR REPLACE MACRO area_visible(level, province_code, district_code, scope_level, scope_codes) AS
     CASE WHEN level = 'province'

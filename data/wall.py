@@ -59,5 +59,8 @@ def per_minute_now(counts: list[int], now: dt.datetime) -> int:
 @cached("wall")
 def newest_cases(viewer: Viewer, limit: int = NEWEST_CASES) -> list[dict]:
     """The newest confirmed cases living inside the jurisdiction, newest first: when (Viet Nam time), district and
-    province, whether traced, F1 and F2 counts, F1 quarantined, seconds from stored result to lists. No personal data."""
+    province, whether traced, F1 and F2 counts, F1 quarantined, seconds from stored result to lists. No personal data;
+    none for a reader of aggregates only (the press): each row is a case."""
+    if viewer.aggregates_only:
+        return []
     return store().query("wall/newest_cases", limit=limit, **viewer.params).to_pylist()

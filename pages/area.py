@@ -8,12 +8,13 @@ from dash import Input, Output, State, dcc, html
 
 from components import ids
 from components.figures import card_colours_figure, daily_cases_figure, graph_config, level_history_figure
-from components.i18n import current_language, date, number, t
-from components.inputs import AreaCode, Count, Ignored, UrlValue, read, typed, url_text
+from components.i18n import current_language, date, number, numeric, t
+from components.inputs import AreaCode, Count, UrlValue, read, typed, url_text
 from components.stat_card import change_text, day_card, stat_card
 from components.tables import grid, number_column
 from data.access import current_viewer
-from data.areas import CHILD_LEVEL, area
+from data.areas import CHILD_LEVEL, area, child_areas
+from data.disclosure import export
 from data.levels import card_colours, child_area_levels, level_history
 from data.maps import area_measure, last_day
 from data.overview import PROVISIONAL_DAYS, daily_counts, weekly_summary
@@ -47,7 +48,8 @@ def layout(code: UrlValue = None, **_query: UrlValue) -> html.Div:
     rows = area_measure(viewer, child_level, found["code"], "new_cases_7d_per_100k", day) if child_level and day else []
     levels = {r["area_code"]: r for r in child_area_levels(viewer, found["code"]).to_pylist()} if child_level else {}
     for row in rows:
-        row["change"] = row["new_cases_7d"] - row["new_cases_prev_7d"]
+        now, before = numeric(row["new_cases_7d"]), numeric(row["new_cases_prev_7d"])
+        row["change"] = None if now is None or before is None else now - before  # none beside a "<5"
         row["link"] = f"/area/{row['code']}"
         row["level"] = (levels.get(row["code"]) or {}).get("level_in_force")
         row["new_cases_7d_per_100k"] = row["value"]
@@ -221,9 +223,14 @@ def show_area_figures(version: Count, code: AreaCode):
 @dash.callback(
     Output(CHILDREN, "exportDataAsCsv"),
     Input(EXPORT, "n_clicks"),
-    State(CHILDREN, "rowData"),
+    State(CODE, "data"),
     prevent_initial_call=True,
 )
 @typed
-def export_child_areas(_clicks: Count | None, _rows: Ignored) -> bool:
+def export_child_areas(_clicks: Count | None, code: AreaCode) -> bool:
+    """The browser writes the CSV from the grid it holds; audited here with the child areas read again."""
+    viewer = current_viewer()
+    if area(viewer, code) is None:
+        return dash.no_update
+    export(viewer, "area_children_csv", len(child_areas(viewer, code)), code)
     return True

@@ -11,7 +11,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from components import ids
 from components.figures import graph_config
-from components.i18n import current_language, t
+from components.i18n import current_language, numeric, t
 from components.inputs import CellClick, Clicks, ClusterRows, Count, Id, UrlValue, read, typed, url_value
 from components.tables import grid
 from components.trace_graph import (
@@ -28,6 +28,7 @@ from components.trace_graph import (
     recent_trace_rows,
 )
 from data.access import current_viewer
+from data.disclosure import export, personal_view
 from data.tracing import cluster_cases, cluster_links, clusters, recent_traces
 from web.endpoints import geometry_url
 
@@ -125,17 +126,22 @@ def layout(cluster: UrlValue = None, **_query: UrlValue) -> html.Div:
                 ]
             ),
             html.Div(id=DETAIL, className="clusters-detail", style={"marginTop": "1rem"}),
-            dmc.Title(t("traces.title", lang), order=4, mt="lg", mb="xs"),
-            grid(
-                RECENT,
-                recent_trace_columns(lang),
-                recent_trace_rows(recent_traces(viewer), lang),
-                lang,
-                file_name="pccovid-traces.csv",
-            ),
+            *_recent(viewer, lang),
         ],
         className="page page-clusters",
     )
+
+
+def _recent(viewer, lang: str) -> list:
+    """The latest traced cases, each opening its trace: not for a reader of aggregates only (the press)."""
+    if viewer.aggregates_only:
+        return []
+    traces = recent_traces(viewer)
+    personal_view(viewer, "view_traces", viewer.cache_key, {"rows": len(traces)})
+    return [
+        dmc.Title(t("traces.title", lang), order=4, mt="lg", mb="xs"),
+        grid(RECENT, recent_trace_columns(lang), recent_trace_rows(traces, lang), lang, file_name="pccovid-traces.csv"),
+    ]
 
 
 def _markers(found: list[dict], lang: str) -> list:
@@ -143,7 +149,7 @@ def _markers(found: list[dict], lang: str) -> list:
         dl.CircleMarker(
             id={"type": MARKER, "index": c["cluster_ref"]},
             center=[c["lat"], c["lon"]],
-            radius=6 + 4 * math.sqrt(c["own_size"]),
+            radius=6 + 4 * math.sqrt(numeric(c["own_size"]) or 2),  # "<5" (the press) drawn as 2
             color=CASE_RED,
             fillColor=CASE_RED,
             fillOpacity=0.45,
@@ -185,10 +191,16 @@ def show_cluster(cluster_id: Id | None, _version: Count):
     if cluster_id is None:
         return dmc.Text(t("clusters.pick", lang), c="dimmed", size="sm")
     found = next((c for c in clusters(viewer) if c["cluster_ref"] == cluster_id), None)
-    cases = cluster_cases(viewer, cluster_id)
-    if found is None or not cases:
+    cases = [] if viewer.aggregates_only else cluster_cases(viewer, cluster_id)  # the press: the growth only
+    if found is None or not (cases or viewer.aggregates_only):
         return dmc.Text(t("clusters.pick", lang), c="dimmed", size="sm")
-    rows = cluster_case_rows(cases, cluster_links(viewer, cluster_id), lang)
+    rows = cluster_case_rows(cases, cluster_links(viewer, cluster_id), lang) if cases else []
+    personal_view(viewer, "view_cluster", str(cluster_id), {"rows": len(rows)})
+    listed = (
+        [grid(CASES, cluster_case_columns(lang), rows, lang, file_name=f"pccovid-cluster-{cluster_id}.csv")]
+        if rows
+        else []
+    )
     return dmc.Grid(
         [
             dmc.GridCol(
@@ -204,7 +216,7 @@ def show_cluster(cluster_id: Id | None, _version: Count):
                     dmc.Title(t("clusters.cases_title", lang, cluster=cluster_id), order=4),
                     dmc.Text(focus_text(found, lang), c="dimmed", size="sm", mb="xs", className="clusters-focus"),
                     *_elsewhere_note(found, lang),
-                    grid(CASES, cluster_case_columns(lang), rows, lang, file_name=f"pccovid-cluster-{cluster_id}.csv"),
+                    *listed,
                 ],
                 span={"base": 12, "lg": 7},
             ),
@@ -215,6 +227,8 @@ def show_cluster(cluster_id: Id | None, _version: Count):
 @dash.callback(Output(TABLE, "exportDataAsCsv"), Input(LIST_CSV, "n_clicks"), prevent_initial_call=True)
 @typed
 def export_clusters_csv(_clicks: Count | None) -> bool:
+    viewer = current_viewer()
+    export(viewer, "clusters_csv", len(clusters(viewer)))
     return True
 
 
@@ -222,8 +236,10 @@ def export_clusters_csv(_clicks: Count | None) -> bool:
 @typed
 def export_clusters_xlsx(_clicks: Count | None):
     """The cluster list, each with its focus, as a workbook for the tracing teams."""
-    lang = current_language()
-    return dcc.send_bytes(clusters_workbook(clusters(current_viewer()), lang), "pccovid-clusters.xlsx")
+    lang, viewer = current_language(), current_viewer()
+    found = clusters(viewer)
+    export(viewer, "clusters_xlsx", len(found))
+    return dcc.send_bytes(clusters_workbook(found, lang), "pccovid-clusters.xlsx")
 
 
 def _elsewhere_note(cluster: dict, lang: str) -> list:

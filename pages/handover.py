@@ -11,6 +11,7 @@ from components.i18n import current_language, t
 from components.inputs import Count, UrlValue, typed
 from components.tables import grid
 from data.access import current_viewer
+from data.disclosure import export, personal_view
 from data.tracing import handover_flows, received_handovers
 
 dash.register_page(__name__, path="/handover", title="Bàn giao F1, F2 — PC-Covid", name="handover")
@@ -26,6 +27,7 @@ LIMIT = 5000  # the newest exposures; a province's list is far shorter, the nati
 def layout(**_query: UrlValue) -> html.Div:
     lang, viewer = current_language(), current_viewer()
     received, flows = received_handovers(viewer, LIMIT), handover_flows(viewer)
+    personal_view(viewer, "view_handover", viewer.cache_key, {"rows": len(received)})
     return html.Div(
         [
             dcc.Download(id=DOWNLOAD),
@@ -58,7 +60,7 @@ def layout(**_query: UrlValue) -> html.Div:
             ),
             grid(
                 RECEIVED_GRID,
-                received_columns(lang),
+                received_columns(lang, viewer.personal),
                 received_rows(received, lang),
                 lang,
                 file_name="pccovid-handover.csv",
@@ -77,6 +79,8 @@ def layout(**_query: UrlValue) -> html.Div:
 @dash.callback(Output(RECEIVED_GRID, "exportDataAsCsv"), Input(RECEIVED_CSV, "n_clicks"), prevent_initial_call=True)
 @typed
 def export_received_csv(_clicks: Count | None) -> bool:
+    viewer = current_viewer()
+    export(viewer, "handover_csv", len(received_handovers(viewer, LIMIT)))
     return True
 
 
@@ -86,4 +90,6 @@ def export_received_xlsx(_clicks: Count | None):
     """The received list as a workbook for the ward teams, read again inside the viewer's jurisdiction."""
     lang, viewer = current_language(), current_viewer()
     rows = received_handovers(viewer, LIMIT)
-    return dcc.send_bytes(received_workbook(rows, t("handover.received_title", lang), lang), "pccovid-handover.xlsx")
+    export(viewer, "handover_xlsx", len(rows))
+    workbook = received_workbook(rows, t("handover.received_title", lang), lang, viewer.personal)
+    return dcc.send_bytes(workbook, "pccovid-handover.xlsx")

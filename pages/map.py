@@ -16,6 +16,7 @@ from components.map_view import MapSelection, hideout, legend, measure_csv, read
 from components.measures import STYLES, format_measure
 from data.access import current_viewer
 from data.areas import bounds
+from data.disclosure import export
 from data.maps import day_range
 from web.endpoints import geometry_url
 
@@ -232,6 +233,7 @@ def export_map_csv(_clicks: Count | None, search: Text | None) -> dict:
     )
     rows = view_rows(selection, viewer)
     place = selection.parent_code or "vn"
+    export(viewer, "map_csv", len(rows), f"{selection.measure}:{place}:{selection.day}")
     return dcc.send_string(
         measure_csv(rows, selection, lang), f"pccovid-{selection.measure}-{place}-{selection.day}.csv"
     )

@@ -25,6 +25,7 @@ from components.trace_graph import (
     when,
 )
 from data.access import current_viewer
+from data.disclosure import export, personal_view
 from data.tracing import case_contacts, case_handovers, case_points, case_trace, case_watch
 from rules.tracing import watch_rule
 
@@ -62,6 +63,8 @@ def layout(case_id: UrlValue = None, **_query: UrlValue) -> html.Div:
     f2 = [c for c in contacts if c["degree"] == 2]
     points = case_points(viewer, number)
     handovers = case_handovers(viewer, number)
+    watch = case_watch(viewer, number)
+    personal_view(viewer, "view_trace", str(number), {"f1": len(f1), "f2": len(f2), "watch": len(watch)})
     name = f" — {case['full_name']}" if case.get("full_name") else ""
     subtitle = t(
         "trace.subtitle",
@@ -137,7 +140,7 @@ def layout(case_id: UrlValue = None, **_query: UrlValue) -> html.Div:
             dmc.Text(t("trace.f1_order", lang), size="sm", c="dimmed", mb="xs", className="trace-f1-order"),
             grid(
                 F1_GRID,
-                contact_columns(lang, with_through=False),
+                contact_columns(lang, with_through=False, personal=viewer.personal),
                 contact_rows(f1, lang),
                 lang,
                 file_name=f"pccovid-f1-{number}.csv",
@@ -145,19 +148,19 @@ def layout(case_id: UrlValue = None, **_query: UrlValue) -> html.Div:
             _list_header("trace.f2_list", F2_CSV, lang),
             grid(
                 F2_GRID,
-                contact_columns(lang, with_through=True),
+                contact_columns(lang, with_through=True, personal=viewer.personal),
                 contact_rows(f2, lang),
                 lang,
                 file_name=f"pccovid-f2-{number}.csv",
             ),
-            *_watch_list(case_watch(viewer, number), number, lang),
+            *_watch_list(watch, number, lang, viewer.personal),
             *_handed_over(handovers, number, lang),
         ],
         className="page page-trace",
     )
 
 
-def _watch_list(watch: list[dict], number: int, lang: str) -> list:
+def _watch_list(watch: list[dict], number: int, lang: str, personal: bool) -> list:
     """Below the F1 and F2 lists, apart from them: people met just before the window, to follow up, never F1."""
     days = watch_rule().days_before_window
     if not days:
@@ -176,7 +179,7 @@ def _watch_list(watch: list[dict], number: int, lang: str) -> list:
         note,
         grid(
             WATCH_GRID,
-            contact_columns(lang, with_through=False),
+            contact_columns(lang, with_through=False, personal=personal),
             contact_rows(watch, lang),
             lang,
             file_name=f"pccovid-watch-{number}.csv",
@@ -233,22 +236,39 @@ def expand_contact(node: TappedContact | None, case_id: Id, expanded: CaseIds):
     return elements, [*expanded, through]
 
 
-@dash.callback(Output(F1_GRID, "exportDataAsCsv"), Input(F1_CSV, "n_clicks"), prevent_initial_call=True)
-@typed
-def export_f1_csv(_clicks: Count | None) -> bool:
+def _export_list(what: str, case_id: int, degree: int | None) -> bool:
+    """Audits a list's CSV (the browser writes it from the grid it holds) with its rows read again here, then lets the
+    grid export; nothing when the case is not the viewer's."""
+    viewer = current_viewer()
+    if case_trace(viewer, case_id) is None:
+        return dash.no_update
+    rows = case_watch(viewer, case_id) if degree is None else case_contacts(viewer, case_id, degree=degree)
+    export(viewer, what, len(rows), str(case_id))
     return True
 
 
-@dash.callback(Output(F2_GRID, "exportDataAsCsv"), Input(F2_CSV, "n_clicks"), prevent_initial_call=True)
+@dash.callback(
+    Output(F1_GRID, "exportDataAsCsv"), Input(F1_CSV, "n_clicks"), State(CASE, "data"), prevent_initial_call=True
+)
 @typed
-def export_f2_csv(_clicks: Count | None) -> bool:
-    return True
+def export_f1_csv(_clicks: Count | None, case_id: Id) -> bool:
+    return _export_list("trace_f1_csv", case_id, 1)
 
 
-@dash.callback(Output(WATCH_GRID, "exportDataAsCsv"), Input(WATCH_CSV, "n_clicks"), prevent_initial_call=True)
+@dash.callback(
+    Output(F2_GRID, "exportDataAsCsv"), Input(F2_CSV, "n_clicks"), State(CASE, "data"), prevent_initial_call=True
+)
 @typed
-def export_watch_csv(_clicks: Count | None) -> bool:
-    return True
+def export_f2_csv(_clicks: Count | None, case_id: Id) -> bool:
+    return _export_list("trace_f2_csv", case_id, 2)
+
+
+@dash.callback(
+    Output(WATCH_GRID, "exportDataAsCsv"), Input(WATCH_CSV, "n_clicks"), State(CASE, "data"), prevent_initial_call=True
+)
+@typed
+def export_watch_csv(_clicks: Count | None, case_id: Id) -> bool:
+    return _export_list("trace_watch_csv", case_id, None)
 
 
 @dash.callback(Output(DOWNLOAD, "data"), Input(XLSX, "n_clicks"), State(CASE, "data"), prevent_initial_call=True)
@@ -262,5 +282,7 @@ def export_lists_xlsx(_clicks: Count | None, case_id: Id):
     contacts = case_contacts(viewer, case_id)
     f1 = [c for c in contacts if c["degree"] == 1]
     f2 = [c for c in contacts if c["degree"] == 2]
-    workbook = contacts_workbook(case, f1, f2, lang, case_handovers(viewer, case_id), case_watch(viewer, case_id))
+    watch = case_watch(viewer, case_id)
+    workbook = contacts_workbook(case, f1, f2, lang, case_handovers(viewer, case_id), watch, viewer.personal)
+    export(viewer, "trace_xlsx", len(f1) + len(f2) + len(watch), str(case_id))
     return dcc.send_bytes(workbook, f"pccovid-f1-f2-{case_id}.xlsx")

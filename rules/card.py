@@ -142,3 +142,67 @@ def card_colour(facts: PersonFacts, at: dt.datetime, rule: CardRule) -> str:
     if yellow_eligible(facts, at, rule):
         return YELLOW
     return RED
+
+
+# Why a card has its colour, in the order card_colour decides it: the first reason that holds names the colour.
+F0, QUARANTINE, VACCINATED, RECOVERED, FIRST_DOSE, NEGATIVE_TEST, CLOSE_CONTACT, NOTHING = (
+    "f0",
+    "quarantine",
+    "vaccinated",
+    "recovered",
+    "first_dose",
+    "negative_test",
+    "close_contact",
+    "nothing",
+)
+
+
+@dataclass(frozen=True)
+class CardReason:
+    """A card's colour at an instant and the fact that decided it: `reason` one of the names above, `since` and
+    `until` the instants that fact holds between (None when open), `fact` the index of the quarantine, negative test
+    or exposure in the PersonFacts it came from (None for the others)."""
+
+    colour: str
+    reason: str
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    fact: int | None = None
+
+
+def card_reason(facts: PersonFacts, at: dt.datetime, rule: CardRule) -> CardReason:
+    """The colour card_colour gives and why: an active F0, a quarantine (the one ending last), full vaccination or
+    recovery (unless a close contact blocks green, which is then the reason for what it falls to), a first dose, a
+    valid negative test, or nothing that lifts the card from red."""
+    if is_active_f0(facts, at, rule):
+        confirmed = facts.confirmed_ts
+        return CardReason(RED, F0, confirmed, confirmed + dt.timedelta(days=rule.f0_active_days))
+    holding = [(end, i) for i, (start, end) in enumerate(facts.quarantines) if start <= at < end]
+    if holding:
+        end, index = max(holding)
+        return CardReason(RED, QUARANTINE, facts.quarantines[index][0], end, index)
+    blocked = had_close_contact(facts, at, rule)
+    if green_eligible(facts, at, rule) and not blocked:
+        full = facts.full_dose_ts
+        if full is not None and at >= full + dt.timedelta(days=rule.green_after_full_days):
+            return CardReason(GREEN, VACCINATED, full)
+        recovered = facts.confirmed_ts + dt.timedelta(days=rule.f0_active_days)
+        return CardReason(GREEN, RECOVERED, recovered, recovered + dt.timedelta(days=rule.recovered_green_days))
+    if green_eligible(facts, at, rule):
+        window = dt.timedelta(days=rule.close_contact_days)
+        exposure = max((e, i) for i, e in enumerate(facts.exposures) if e <= at < e + window)
+        colour = YELLOW if yellow_eligible(facts, at, rule) else RED
+        return CardReason(colour, CLOSE_CONTACT, exposure[0], exposure[0] + window, exposure[1])
+    if yellow_eligible(facts, at, rule):
+        first = facts.first_dose_ts or facts.full_dose_ts
+        if first is not None and at >= first + dt.timedelta(days=rule.yellow_after_first_days):
+            return CardReason(YELLOW, FIRST_DOSE, first)
+        valid = dt.timedelta(hours=rule.negative_test_hours)
+        tests = [
+            (t.sample_ts + valid, i)
+            for i, t in enumerate(facts.negative_tests)
+            if t.kind in rule.negative_test_kinds and t.result_ts <= at <= t.sample_ts + valid
+        ]
+        until, index = max(tests)
+        return CardReason(YELLOW, NEGATIVE_TEST, facts.negative_tests[index].sample_ts, until, index)
+    return CardReason(RED, NOTHING)

@@ -19,7 +19,8 @@ from data.access import acting_as, deployment_principal
 from data.loader import load_dataset
 from data.viewer import Viewer
 
-HCMC, HANOI = Viewer("province", ("79",)), Viewer("province", ("01",))
+# Tracers of each province: the readers of these pages (names included).
+HCMC, HANOI = Viewer("province", ("79",), personal=True), Viewer("province", ("01",), personal=True)
 # Fields whose values are person or case ids, wherever they appear in a page, a callback's output or an export.
 ID_FIELDS = {"person_id", "case_id", "through", "person", "cluster_id", "index"}
 SEPARATORS = re.compile(r"\s*[,;()·:«»]\s*|\s+—\s+")

@@ -42,7 +42,13 @@ def epidemic_server(tmp_path_factory: pytest.TempPathFactory, redis_url: str):
     load_dataset(store, folder / "dataset")
     case_id = store.cursor().sql(CASE_WITH_EVERY_KIND).fetchall()[0][0]
     f1 = store.rows(
-        "tracing/case_contacts", case_id=case_id, degree=1, through=None, scope_level="national", scope_codes=[]
+        "tracing/case_contacts",
+        case_id=case_id,
+        degree=1,
+        through=None,
+        personal=True,
+        scope_level="national",
+        scope_codes=[],
     )
     store.close()
     SERVICE.forget()

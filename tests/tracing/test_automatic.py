@@ -76,9 +76,9 @@ def test_result_to_list_runs_from_the_batch_received_to_its_commit(store: Store)
         0
     ]
     for case_id in (1, 11, 12):
-        (case,) = store.query("tracing/case_trace", case_id=case_id, **NATIONAL.params).to_pylist()
+        (case,) = store.query("tracing/case_trace", case_id=case_id, personal=True, **NATIONAL.params).to_pylist()
         assert case["visible_s"] == load_ms / 1000
-    recent = store.query("tracing/recent_traces", limit=10, **NATIONAL.params).to_pylist()
+    recent = store.query("tracing/recent_traces", limit=10, personal=True, **NATIONAL.params).to_pylist()
     assert [r["visible_s"] for r in recent] == [load_ms / 1000] * 3
     (summary,) = store.query(
         "tracing/tracing_summary", day=seed.at(24, 0).date(), area_code=None, **NATIONAL.params
@@ -303,7 +303,7 @@ def test_the_server_start_warms_the_index_and_catches_up_on_untraced_cases(store
     assert automatic.SERVICE.index is not None and automatic.SERVICE.index.last_load == 1
     assert rows(store, "SELECT count(*) FROM traces")[0][0] == 3
     # No batch brought these results in now: no result-to-list figure for them (not the old load's).
-    recent = store.query("tracing/recent_traces", limit=10, **NATIONAL.params).to_pylist()
+    recent = store.query("tracing/recent_traces", limit=10, personal=True, **NATIONAL.params).to_pylist()
     assert [r["visible_s"] for r in recent] == [None] * 3
     assert versions == [before + 1] and store.data_version() == before + 1
     pipeline.start_tracing(store).join(timeout=60)  # nothing left to trace: no new version

@@ -13,11 +13,13 @@ from components.trace_graph import clusters_workbook
 from data import tracing
 from data.loader import load_dataset
 from data.store import Store
-from data.viewer import NATIONAL, Viewer
+from data.viewer import Viewer
 from tests import seed
 from tests.tracing.test_automatic import trace_loaded
 
-HCMC, HANOI = Viewer("province", ("79",)), Viewer("province", ("01",))
+NATIONAL = Viewer(personal=True)  # the national cell, which reads names
+# Tracers of each province: the readers of these pages (names included).
+HCMC, HANOI = Viewer("province", ("79",), personal=True), Viewer("province", ("01",), personal=True)
 
 
 @pytest.fixture
@@ -81,12 +83,12 @@ def test_contacts_living_elsewhere_are_handed_over_as_counts(traced_runtime: Sto
 
 def test_a_district_hands_over_to_the_districts_of_its_own_province(traced_runtime: Store) -> None:
     # Case 1 (Quận 1) named people of Quận 1 only; a viewer of Quận 3 receives nothing, Quận 1 sends nothing within.
-    q1 = Viewer("district", ("760",))
+    q1 = Viewer("district", ("760",), personal=True)
     assert {c["person_id"] for c in tracing.case_contacts(q1, 1)} == {
         c["person_id"] for c in tracing.case_contacts(HCMC, 1)
     }
     assert [h["area_code"] for h in tracing.case_handovers(q1, 6)] == ["01"]
-    assert tracing.received_handovers(Viewer("district", ("770",))) == []
+    assert tracing.received_handovers(Viewer("district", ("770",), personal=True)) == []
 
 
 def test_f2_through_one_f1(traced_runtime: Store) -> None:

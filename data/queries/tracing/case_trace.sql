@@ -2,6 +2,7 @@
 -- cluster_ref is the viewer's reference to the case's cluster: its smallest case id inside the jurisdiction (the stored
 -- cluster id may be a case of another province); cluster_size counts every case of the cluster, wherever they live.
 -- visible_s is result to visible list, as tracing_summary.sql measures it (NULL where not measured).
+-- The name only for a reader of personal data ($personal; NULL otherwise).
 WITH own_cluster AS (
     SELECT min(m.case_id) AS cluster_ref
     FROM cluster_cases AS m
@@ -11,7 +12,7 @@ WITH own_cluster AS (
         AND in_scope(ma.province_code, ma.district_code, $scope_level, $scope_codes)
 )
 SELECT
-    t.case_id, p.full_name, c.ward_code, a.name AS ward_name, a.province_code, d.name AS district_name, pr.name AS province_name,
+    t.case_id, CASE WHEN $personal THEN p.full_name END AS full_name, c.ward_code, a.name AS ward_name, a.province_code, d.name AS district_name, pr.name AS province_name,
     strftime(timezone('Asia/Ho_Chi_Minh', t.confirmed_ts), '%Y-%m-%dT%H:%M') AS confirmed_ts,
     strftime(timezone('Asia/Ho_Chi_Minh', t.window_start_ts), '%Y-%m-%dT%H:%M') AS window_start_ts,
     date_diff('millisecond', b.started_at, b.committed_at) / 1000.0 AS visible_s,

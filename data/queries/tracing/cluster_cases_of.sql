@@ -1,5 +1,6 @@
 -- The cases living inside the viewer's jurisdiction of the cluster of case $cluster_ref (itself inside it): one row per
 -- case with its ward and name; the cluster's cases elsewhere are counted by tracing/clusters.sql, never listed here.
+-- The name only for a reader of personal data ($personal; NULL otherwise).
 WITH chosen AS (
     SELECT m.cluster_id
     FROM cluster_cases AS m
@@ -8,7 +9,7 @@ WITH chosen AS (
     WHERE m.case_id = $cluster_ref AND in_scope(a.province_code, a.district_code, $scope_level, $scope_codes)
 )
 SELECT
-    m.case_id, p.full_name, a.name AS ward_name, d.name AS district_name,
+    m.case_id, CASE WHEN $personal THEN p.full_name END AS full_name, a.name AS ward_name, d.name AS district_name,
     strftime(timezone('Asia/Ho_Chi_Minh', c.confirmed_ts), '%Y-%m-%dT%H:%M') AS confirmed_ts,
     t.f1_count
 FROM cluster_cases AS m

@@ -2,12 +2,13 @@
 -- every contact named by a case of another province): one row per case and contact, newest exposure first, at most
 -- $limit. Of the case only what the tracing rule needs: the province it was handed over from, and the exposure's time,
 -- type and venue; the contact's quarantine (F1) runs from the case's confirmation.
+-- Names and phones only for a reader of personal data ($personal; NULL otherwise), exposure times to the minute for it and the day for others.
 SELECT
-    k.person_id, p.full_name, p.phone, a.name AS ward_name, d.name AS district_name, pr.name AS province_name,
+    k.person_id, CASE WHEN $personal THEN p.full_name END AS full_name, CASE WHEN $personal THEN p.phone END AS phone, a.name AS ward_name, d.name AS district_name, pr.name AS province_name,
     k.degree, k.via,
     CASE WHEN k.through IS NULL OR in_scope(ta.province_code, ta.district_code, $scope_level, $scope_codes) THEN k.through END AS through,
     k.venue_id, v.name AS venue_name, v.kind AS venue_kind,
-    strftime(timezone('Asia/Ho_Chi_Minh', k.exposure_ts), '%Y-%m-%dT%H:%M') AS exposure_ts,
+    person_time(k.exposure_ts, $personal) AS exposure_ts,
     k.overlap_s, k.duration_s, k.distance_m,
     fp.name AS from_province,
     strftime(timezone('Asia/Ho_Chi_Minh', q.end_ts), '%Y-%m-%d') AS quarantine_until,

@@ -1,6 +1,7 @@
 -- The latest traced cases living inside the viewer's jurisdiction: one row per case, newest confirmation first, at most
 -- $limit. cluster_ref is the viewer's reference to the case's cluster (its smallest case id inside the jurisdiction);
 -- visible_s is result to visible list, as tracing_summary.sql measures it (NULL where not measured).
+-- The name only for a reader of personal data ($personal; NULL otherwise).
 WITH inside AS (
     SELECT t.case_id, t.confirmed_ts, t.f1_count, t.f2_count, t.points_count, t.load_id, t.ready_ts,
         c.ward_code, a.name AS ward_name, a.district_code
@@ -18,7 +19,7 @@ latest AS (
     SELECT * FROM inside ORDER BY confirmed_ts DESC, case_id LIMIT $limit
 )
 SELECT
-    l.case_id, p.full_name, l.ward_name, d.name AS district_name,
+    l.case_id, CASE WHEN $personal THEN p.full_name END AS full_name, l.ward_name, d.name AS district_name,
     strftime(timezone('Asia/Ho_Chi_Minh', l.confirmed_ts), '%Y-%m-%dT%H:%M') AS confirmed_ts,
     l.f1_count, l.f2_count, l.points_count,
     date_diff('millisecond', b.started_at, b.committed_at) / 1000.0 AS visible_s,
