@@ -41,6 +41,38 @@ window.pccovid = Object.assign({}, window.pccovid, {
         weight: 1,
       });
     },
+    // Measures in force (active directives): areas whose level a directive sets outlined in that level's colour,
+    // locked-down wards as dashed red rings.
+    levelColour: function (level) {
+      return { 1: "#2b8a3e", 2: "#f59f00", 3: "#e8590c", 4: "#c92a2a" }[level] || "#495057";
+    },
+    measureStyle: function (feature) {
+      const p = feature.properties || {};
+      return {
+        color: window.pccovid.map.levelColour(p.level),
+        weight: 4,
+        dashArray: "10 6",
+        fillOpacity: 0.12,
+        fillColor: window.pccovid.map.levelColour(p.level),
+      };
+    },
+    measurePoint: function (feature, latlng) {
+      const p = feature.properties || {};
+      const lockdown = p.kind === "lockdown";
+      return L.circleMarker(latlng, {
+        radius: lockdown ? 15 : 10,
+        color: lockdown ? "#a61e4d" : window.pccovid.map.levelColour(p.level),
+        weight: 4,
+        dashArray: lockdown ? "6 4" : null,
+        fillColor: lockdown ? "#f03e3e" : window.pccovid.map.levelColour(p.level),
+        fillOpacity: 0.45,
+        className: "measure-" + (p.kind || ""),
+      });
+    },
+    // The issue form's wards (no polygons: a point each), to see where a drawn lockdown falls.
+    wardDot: function (feature, latlng) {
+      return L.circleMarker(latlng, { radius: 3, color: "#1c7ed6", weight: 1, fillOpacity: 0.7 });
+    },
     info: function (hover, hideout, empty) {
       if (!hover || !hover.properties) { return empty; }
       const h = hideout || {};

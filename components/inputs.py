@@ -213,3 +213,19 @@ def typed(callback: Callable[..., T]) -> Callable[..., T]:
         return callback(*values)
 
     return read_then_call
+
+
+# The directives' forms (pages/directives.py). Texts are read far past the rules' limits, so that a text too long gets
+# the data layer's message naming the limit instead of a callback that silently changes nothing.
+LongText = Annotated[str, StringConstraints(strict=True, max_length=100_000)]
+AreaCodes = Annotated[list[AreaCode], Field(max_length=MAX_ITEMS)]
+Percent = or_none(Annotated[int, BeforeValidator(_whole_number), Field(strict=True, ge=0, le=1_000_000)])
+"""A progress as typed (0, 40, 100; past 100 read, for the rules to refuse by name); anything else reads as none."""
+LongTexts = Annotated[list[LongText | None], Field(max_length=MAX_ITEMS)]
+Percents = Annotated[list[Percent], Field(max_length=MAX_ITEMS)]
+
+
+class DrawnShapes(TypedDict):
+    """dash-leaflet's EditControl geojson: the drawn features (checked one by one where they are read)."""
+
+    features: Annotated[list[dict], Field(max_length=1_000)]

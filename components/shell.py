@@ -10,9 +10,11 @@ from dash_extensions import EventSource
 from flask_wtf.csrf import generate_csrf
 
 from components import ids
+from components.directive_notice import notice_holders, stream_message, takes_part
 from components.i18n import COOKIE, current_language, t
 from components.inputs import Count, typed
 from data.access import current_principal
+from data.directives import last_seq
 from data.runtime import data_version
 
 EVENTS_URL = "/events"  # the data version as server-sent events (web/push.py)
@@ -27,13 +29,17 @@ NAVIGATION = (
     ("/wall", "nav.wall"),
     ("/clusters", "nav.clusters"),
     ("/handover", "nav.handover"),
+    ("/directives", "nav.directives"),
 )
+# Links shown only to some: the directives to the committees that issue or receive them.
+NAVIGATION_FOR = {"/directives": takes_part}
 
 
 def _navigation(lang: str) -> list:
     return [
         dmc.NavLink(label=t(key, lang), href=path, active="exact", className="shell-nav-link")
         for path, key in NAVIGATION
+        if path not in NAVIGATION_FOR or NAVIGATION_FOR[path]()
     ]
 
 
@@ -58,7 +64,7 @@ def _account(lang: str) -> list:
 
 def shell_layout() -> dmc.MantineProvider:
     lang = current_language()
-    version = data_version()
+    version, seq = data_version(), last_seq()
     return dmc.MantineProvider(
         theme={"primaryColor": "red", "fontFamily": "var(--pc-font)", "defaultRadius": "md"},
         children=[
@@ -69,7 +75,8 @@ def shell_layout() -> dmc.MantineProvider:
             # its props changes (its effect depends on setProps, a new function at each draw). Its props start as
             # connecting sets them (open; the version the page has, which the stream sends first), so that a page
             # opens one stream, not three; a new version opens another (web/push.py frees the old one at once).
-            EventSource(id=ids.EVENTS, url=EVENTS_URL, readyState=1, message=str(version)),
+            EventSource(id=ids.EVENTS, url=EVENTS_URL, readyState=1, message=stream_message(version, seq)),
+            *notice_holders(seq),
             dcc.Interval(id=ids.REFRESH, interval=PUSHED_REFRESH_MS),
             # Calendars in the reader's language, weeks from Monday (assets/vendor/dayjs holds the Vietnamese locale).
             dmc.DatesProvider(
@@ -149,7 +156,7 @@ def refresh_data_version(_tick: Count | None, known: Count | None) -> int:
 clientside_callback(
     """
     function(message, known) {
-        const version = Number(message);
+        const version = Number(String(message).split(" ")[0]);  // "<version> <directives' sequence>"
         if (!Number.isSafeInteger(version) || version < 0 || version === known) {
             return window.dash_clientside.no_update;
         }

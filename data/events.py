@@ -1,6 +1,7 @@
 """The data version as Redis announces it after every commit: one subscriber thread per process follows the store's
 channel and wakes whoever waits for a newer version (the pages' event streams, web/push.py), instead of one Redis
-connection per open page."""
+connection per open page. The directives' sequence (the newest directive action, data/directives.py) is followed the
+same way on its own channel, and wakes the same waiters."""
 
 from __future__ import annotations
 
@@ -28,17 +29,29 @@ def channel(store_id: str) -> str:
     return f"pccovid:{store_id}:changed"
 
 
+def directives_channel(store_id: str) -> str:
+    """Where data/directives.py announces the sequence number of each directive action of a store."""
+    return f"pccovid:{store_id}:directives"
+
+
 class VersionFeed:
     """The newest data version announced on `channel`, read at once from `current` on (re)subscribing, so a version
     committed while the feed was not listening is not missed. Readers wait for a newer version than theirs; only the
     newest counts, so a slow reader skips versions instead of queueing them."""
 
-    def __init__(self, client: redis.Redis, channel: str, current: Callable[[], int]) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        channel: str,
+        current: Callable[[], int],
+        changed: threading.Condition | None = None,
+    ) -> None:
         self.client = client
         self.channel = channel
         self._current = current
         self._latest: int | None = None
-        self._changed = threading.Condition()
+        # Feeds that share a condition wake the same waiters: a page's stream waits for either (wait_any).
+        self._changed = changed or threading.Condition()
         self._closed = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -121,8 +134,28 @@ class VersionFeed:
                 pubsub.close()
 
 
+def wait_any(feeds: list[tuple[VersionFeed, int | None]], timeout_s: float) -> bool:
+    """Waits until one of the feeds (which share one condition) has a newer value than the one given with it, or
+    one closed; whether that happened within `timeout_s`."""
+    if not feeds:
+        return False
+    condition = feeds[0][0]._changed
+    if any(feed._changed is not condition for feed, _ in feeds):
+        raise ValueError("wait_any needs feeds that share one condition")
+
+    def moved() -> bool:
+        return any(
+            feed.closed or (feed.latest is not None and (known is None or feed.latest > known)) for feed, known in feeds
+        )
+
+    with condition:
+        return condition.wait_for(moved, timeout_s)
+
+
 _lock = threading.Lock()
 _feed: VersionFeed | None = None
+_directive_feed: VersionFeed | None = None
+_wake = threading.Condition()  # shared by the process's two feeds
 
 
 def feed() -> VersionFeed | None:
@@ -136,14 +169,35 @@ def feed() -> VersionFeed | None:
         if _feed is None or _feed.client is not client or _feed.channel != wanted:
             if _feed is not None:
                 _feed.close()  # the runtime opened another store or Redis since (tests do)
-            _feed = VersionFeed(client, wanted, runtime.data_version).start()
+            _feed = VersionFeed(client, wanted, runtime.data_version, _wake).start()
         return _feed
+
+
+def _last_directive_seq() -> int:
+    return int(runtime.store().rows("directives/last_seq")[0][0])
+
+
+def directive_feed() -> VersionFeed | None:
+    """The process's feed of the directives' sequence for the open store, started on first use; None without Redis.
+    It shares its condition with feed(), so one waiter hears both."""
+    global _directive_feed
+    client = runtime.redis_client()
+    if client is None:
+        return None
+    wanted = directives_channel(runtime.store().store_id)
+    with _lock:
+        if _directive_feed is None or _directive_feed.client is not client or _directive_feed.channel != wanted:
+            if _directive_feed is not None:
+                _directive_feed.close()
+            _directive_feed = VersionFeed(client, wanted, _last_directive_seq, _wake).start()
+        return _directive_feed
 
 
 def close() -> None:
     """Closes the process's feed: every reader waiting on it wakes and sees it closed."""
-    global _feed
+    global _feed, _directive_feed
     with _lock:
-        if _feed is not None:
-            _feed.close()
-            _feed = None
+        for open_feed in (_feed, _directive_feed):
+            if open_feed is not None:
+                open_feed.close()
+        _feed = _directive_feed = None

@@ -10,6 +10,9 @@ from dash_extensions.javascript import Namespace
 
 from components import ids
 from components.area_filter import url_params
+from components.directive_notice import SEQ as DIRECTIVE_SEQ
+from components.directive_notice import takes_part
+from components.directives_view import measures_layer
 from components.i18n import current_language, date, t
 from components.inputs import Count, Day, DistrictClick, Measure, ProvinceClick, Text, UrlValue, WardClick, typed
 from components.map_view import MapSelection, hideout, legend, measure_csv, read_selection, view_rows, ward_points
@@ -31,6 +34,7 @@ INFO = "map-info"
 RANKING = "map-ranking"
 EXPORT = "map-export"
 DOWNLOAD = "map-download"
+MEASURES = "map-measures"
 
 ns = Namespace("pccovid", "map")
 
@@ -109,6 +113,7 @@ def layout(
                                             hideout=hideout(rows, selection, lang, layer="ward"),
                                         ),
                                         dl.ScaleControl(position="bottomleft", imperial=False),
+                                        *_measures_control(viewer, lang),
                                     ],
                                     bounds=bounds(focus["code"] if focus else None),
                                     zoomSnap=0.25,
@@ -131,6 +136,22 @@ def layout(
         ],
         className="page page-map",
     )
+
+
+def _measures_control(viewer, lang: str) -> list:
+    """The measures in force (active directives) as a layer the reader can switch off, for the committees."""
+    if not takes_part():
+        return []
+    layer = dl.GeoJSON(
+        id=MEASURES, data=measures_layer(viewer, lang), style=ns("measureStyle"), pointToLayer=ns("measurePoint")
+    )
+    return [
+        dl.LayersControl(
+            [dl.Overlay(dl.LayerGroup(layer), name=t("map.measures_layer", lang), checked=True)],
+            position="topleft",
+            collapsed=False,
+        )
+    ]
 
 
 def _breadcrumb(selection: MapSelection, lang: str) -> dmc.Breadcrumbs:
@@ -220,6 +241,15 @@ def next_map_query(
         shown = read_selection(viewer, lang, *place, current.get("measure"), current.get("day"))
         return None if shown.measure == selection.measure else selection.query()
     return None
+
+
+@dash.callback(Output(MEASURES, "data"), Input(DIRECTIVE_SEQ, "data"), prevent_initial_call=True)
+@typed
+def update_measures_layer(_seq: Count):
+    """A directive issued, closed or cancelled changes the measures in force: the layer follows at once."""
+    if not takes_part():
+        raise dash.exceptions.PreventUpdate
+    return measures_layer(current_viewer(), current_language())
 
 
 @dash.callback(Output(DOWNLOAD, "data"), Input(EXPORT, "n_clicks"), State(ids.URL, "search"), prevent_initial_call=True)

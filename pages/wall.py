@@ -12,6 +12,9 @@ from dash_extensions.javascript import Namespace
 
 from components import ids
 from components import live_panel as live
+from components.directive_notice import SEQ as DIRECTIVE_SEQ
+from components.directive_notice import takes_part
+from components.directives_view import wall_directives
 from components.i18n import current_language, t
 from components.inputs import Count, Ignored, UrlValue, WallSeconds, typed, url_value
 from components.map_view import legend
@@ -20,6 +23,7 @@ from components.wall_view import levels_table, wall_outputs
 from data.access import current_viewer
 from data.areas import bounds
 from data.config import stale_seconds
+from data.directives import wall_summary
 from data.wall import live_arrivals, minute_of, newest_cases
 from web.endpoints import geometry_url
 
@@ -34,6 +38,7 @@ LEVELS = "wall-levels"
 HEADLINE = "wall-headline"
 CLOCK = "wall-clock"
 WALL = "wall"
+DIRECTIVES = "wall-directives"
 DRAWN = "wall-drawn"
 LEVELS_DRAWN = "wall-levels-drawn"
 PANEL_SECONDS = 20
@@ -62,6 +67,7 @@ def layout(seconds: UrlValue = None, **_query: UrlValue) -> html.Div:
                         className="wall-title",
                     ),
                     html.Div(id=HEADLINE, className="wall-headline"),
+                    html.Div(id=DIRECTIVES, className="wall-directives"),
                     html.Div(id=CLOCK, className="wall-clock"),
                 ],
                 className="wall-top",
@@ -150,6 +156,21 @@ def refresh_wall(version: Count, drawn: Drawn):
     hotspots and the headline, only those that changed go back to the browser."""
     sent, digests = only_changed(wall_outputs(current_viewer(), current_language(), version), drawn)
     return (*sent, digests)
+
+
+@dash.callback(
+    Output(DIRECTIVES, "children"),
+    Output(DIRECTIVES, "style"),
+    Input(DIRECTIVE_SEQ, "data"),
+    Input(live.REFRESH, "n_intervals"),
+)
+@typed
+def show_wall_directives(_seq: Count, _tick: Ignored):
+    """The active directives of the jurisdiction, at once when one is issued or moves (pushed), and every
+    REFRESH_MS so that one passing its deadline turns red; only for the committees that issue or receive them."""
+    if not takes_part():
+        return [], {"display": "none"}
+    return wall_directives(wall_summary(current_viewer(), dt.datetime.now(dt.UTC)), current_language()), None
 
 
 # Rotation and the clock run in the browser: one attribute changes, no DOM is added, nothing grows over 24 hours.

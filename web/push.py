@@ -6,6 +6,10 @@ days, so streams are bounded: at most LIMIT at once (past it a 503, and that pag
 (the browser then reconnects by itself, sending the last version it got as Last-Event-ID), a comment every
 HEARTBEAT_S (a proxy keeps a quiet connection open), and a look every CHECK_S whether the page has closed its end, so
 that its thread comes back at once rather than at the next write.
+
+The same stream carries the directives' sequence (the newest directive action, data/directives.py) when the process
+follows it: each event is then "<version> <sequence>", the whole state in every event, so a page that takes only the
+last of two quick events misses neither (the shell reads the version, components/directive_notice.py the sequence).
 """
 
 from __future__ import annotations
@@ -37,12 +41,14 @@ class Streams:
         self,
         feed: Callable[[], VersionFeed | None] = events.feed,
         limit: int = LIMIT,
+        directives: Callable[[], VersionFeed | None] | None = None,
         *,
         heartbeat_s: float = HEARTBEAT_S,
         lifetime_s: float = LIFETIME_S,
         check_s: float = CHECK_S,
     ) -> None:
         self._feed = feed
+        self._directives = directives
         self._free = threading.BoundedSemaphore(limit)
         self._heartbeat_s = heartbeat_s
         self._lifetime_s = lifetime_s
@@ -75,8 +81,11 @@ class Streams:
 
         try:
             # A reconnecting browser says which version it has; a first connection is sent the current one at once.
-            known = read(Count, flask.request.headers.get("Last-Event-ID"))
-            stream = self._events(feed, known, flask.request.environ.get("gunicorn.socket"))
+            known, known_seq = _last_event(flask.request.headers.get("Last-Event-ID"))
+            directives = self._directives() if self._directives else None
+            if directives is not None and directives.closed:
+                directives = None
+            stream = self._events(feed, known, flask.request.environ.get("gunicorn.socket"), directives, known_seq)
             response = flask.Response(stream, mimetype="text/event-stream")
             response.call_on_close(release)  # the server closes the response however the stream ends
         except BaseException:
@@ -91,7 +100,14 @@ class Streams:
         requests, and would otherwise wait its whole timeout for the wall screens' streams."""
         self._ending.set()
 
-    def _events(self, feed: VersionFeed, known: int | None, sock: object) -> Iterator[str]:
+    def _events(
+        self,
+        feed: VersionFeed,
+        known: int | None,
+        sock: object,
+        directives: VersionFeed | None = None,
+        known_seq: int | None = None,
+    ) -> Iterator[str]:
         yield f"retry: {RETRY_MS}\n\n"  # sent at once, with the headers: the page sees the stream open
         now = time.monotonic()
         ends, beat = now + self._lifetime_s, now + self._heartbeat_s
@@ -102,11 +118,29 @@ class Streams:
             if now >= beat:
                 yield ": keep-alive\n\n"
                 beat = now + self._heartbeat_s
-            version = feed.wait_newer(known, min(self._check_s, ends - now, beat - now))
-            if version is not None:
-                known = version
-                # The default event type: dash-extensions' EventSource listens to `message` events only.
-                yield f"id: {version}\ndata: {version}\n\n"
+            wait_s = min(self._check_s, ends - now, beat - now)
+            if directives is None:
+                version = feed.wait_newer(known, wait_s)
+                if version is not None:
+                    known = version
+                    # The default event type: dash-extensions' EventSource listens to `message` events only.
+                    yield f"id: {version}\ndata: {version}\n\n"
+                continue
+            events.wait_any([(feed, known), (directives, known_seq)], wait_s)
+            version, seq = feed.latest, directives.latest
+            newer = (version is not None and (known is None or version > known)) or (
+                seq is not None and (known_seq is None or seq > known_seq)
+            )
+            if newer and version is not None:
+                known, known_seq = max(version, known or 0), max(seq or 0, known_seq or 0)
+                state = f"{known} {known_seq}"
+                yield f"id: {state}\ndata: {state}\n\n"
+
+
+def _last_event(text: str | None) -> tuple[int | None, int | None]:
+    """The version, and the directives' sequence if it was sent, of the last event a reconnecting browser had."""
+    version, _, seq = (text or "").partition(" ")
+    return read(Count, version), (read(Count, seq) if seq else None)
 
 
 def _refused() -> flask.Response:
@@ -128,7 +162,7 @@ def _page_gone(sock: object) -> bool:
         return True  # reset by the page
 
 
-STREAMS = Streams()
+STREAMS = Streams(directives=events.directive_feed)
 
 
 def register(server: flask.Flask, streams: Streams = STREAMS) -> None:

@@ -3,6 +3,7 @@ compression that must leave it alone. The feed is fed by hand here; tests/data/t
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import flask
@@ -108,3 +109,28 @@ def test_without_a_feed_or_with_a_closed_one_pages_poll(versions: VersionFeed) -
     assert app_with(Streams(lambda: None)).test_client().get("/events").status_code == 503
     versions.close()
     assert app_with(Streams(lambda: versions)).test_client().get("/events").status_code == 503
+
+
+def test_with_the_directives_feed_every_event_carries_the_version_and_the_directives_sequence() -> None:
+    wake = threading.Condition()  # one waiter hears both feeds
+    versions = VersionFeed(redis.Redis(), "pccovid:test:changed", lambda: 0, wake)
+    sequence = VersionFeed(redis.Redis(), "pccovid:test:directives", lambda: 0, wake)
+    versions.announce(7)
+    sequence.announce(3)
+    client = app_with(Streams(lambda: versions, directives=lambda: sequence, heartbeat_s=0.1)).test_client()
+    response = client.get("/events", buffered=False)
+    stream = events(response)
+    assert next(stream).startswith("retry:")
+    assert next(stream) == "id: 7 3\ndata: 7 3\n\n"
+    sequence.announce(4)  # a directive action: the version has not moved, the sequence has
+    assert next(stream) == "id: 7 4\ndata: 7 4\n\n"
+    versions.announce(8)
+    assert next(stream) == "id: 8 4\ndata: 8 4\n\n"
+    response.close()
+    response = client.get("/events", headers={"Last-Event-ID": "8 4"}, buffered=False)
+    stream = events(response)
+    next(stream)
+    assert next(stream) == ": keep-alive\n\n"  # nothing newer than what the page had
+    sequence.announce(5)
+    assert next(stream) == "id: 8 5\ndata: 8 5\n\n"
+    response.close()

@@ -1,0 +1,2 @@
+-- The next directive id: one row.
+SELECT nextval('directive_ids') AS directive_id
