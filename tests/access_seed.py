@@ -19,6 +19,7 @@ from data.viewer import Viewer
 from tests import seed
 from tests.seed import at
 
+DIRECTIVE_MARK = "CHITHI"  # a directive's text carries it and its recipient's code: CHITHI79
 VO_THI_SAU = "27139"  # Quận 3, Thành phố Hồ Chí Minh: a ward whose name no other district of the city has
 
 
@@ -130,6 +131,15 @@ class Secrets:
         for cluster_id, provinces in cursor.execute("SELECT cluster_id, province_codes FROM clusters").fetchall():
             # A cluster's id is one of its cases' (a person id), so it is found as that; kept to say it is a cluster.
             found.add("cluster_id", str(cluster_id), Place("", "", provinces[0]))
+        if cursor.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'directives'").fetchone()[
+            0
+        ]:
+            # A directive's text, placed at its recipient (its issuer is above it, so sees it too).
+            for text, province, district in cursor.execute(
+                "SELECT text, recipient_province, recipient_district FROM directives"
+            ).fetchall():
+                mark = re.search(rf"{DIRECTIVE_MARK}\d+", text)
+                found.add("directive", mark.group(0) if mark else text, Place("", district or "", province))
         for where in {p for values in found.things.values() for _v, p in values}:
             found.data_areas |= {code for code in (where.ward, where.district, where.province) if code}
         return found
@@ -203,7 +213,7 @@ class Forbidden:
     area_names: set[str]
 
     def __post_init__(self) -> None:
-        words = [(kind, v) for kind in ("name", "venue_name") for v in self.values.get(kind, ())]
+        words = [(kind, v) for kind in ("name", "venue_name", "directive") for v in self.values.get(kind, ())]
         words += [("area_name", name) for name in self.area_names]
         self._words = [(kind, value, _word(fold(value))) for kind, value in words]
         digits = [
@@ -221,21 +231,16 @@ class Forbidden:
     def __bool__(self) -> bool:
         return bool(self.area_codes or self.area_names or any(self.values.values()))
 
-    def search(
-        self, texts: list[str], strings: set[str], echoed: set[str], *, areas: bool = True, numbers: bool = True
-    ) -> list[str]:
-        """Every forbidden thing found in `texts` (all the text of one response) or among its exact string values
-        and keys (`strings`), but a value the request itself sent (`echoed`: a page naming the id it was asked
-        for, to say it has nothing of it, tells nothing). `areas` False: the country's areas are not searched for
-        (the boundaries every map draws are the whole country's, names and codes, and hold no epidemic data);
-        `numbers` False: no id or code is searched for (the app's own scripts, full of numbers that mean nothing)."""
-        whole = "\n".join(texts)
-        folded = fold(whole)
-        squashed = re.sub(r"(?<=\d)[ .\-,](?=\d{3}(?!\d))", "", whole)  # 0912 345 678, 7.310.010.101 (not 0.0001)
+    def search(self, text: Text, echoed: set[str], *, areas: bool = True, numbers: bool = True) -> list[str]:
+        """Every forbidden thing found in `text` (all the text of one response), but a value the request itself
+        sent (`echoed`: a page naming the id it was asked for, to say it has nothing of it, tells nothing). `areas`
+        False: the country's areas are not searched for (the boundaries every map draws are the whole country's,
+        names and codes, and hold no epidemic data); `numbers` False: no id or code is searched for (the app's own
+        scripts, full of numbers that mean nothing)."""
         found = [
             f"{kind} {value!r}"
             for kind, value, pattern in self._words
-            if (areas or kind != "area_name") and pattern.search(folded)
+            if (areas or kind != "area_name") and pattern.search(text.folded)
         ]
         found += [
             f"{kind} {value}"
@@ -243,14 +248,25 @@ class Forbidden:
             if numbers
             and value not in echoed
             and (areas or kind != "ward_code")
-            and (pattern.search(whole) or pattern.search(squashed))
+            and (pattern.search(text.whole) or pattern.search(text.squashed))
         ]
         found += [
             f"area_code {code}"
             for code, pattern in self._params
-            if areas and numbers and code not in echoed and (code in strings or pattern.search(whole))
+            if areas and numbers and code not in echoed and (code in text.strings or pattern.search(text.whole))
         ]
         return found
+
+
+class Text:
+    """All the text of one response, as searched: whole, folded (no case, no diacritics), digits' groups joined
+    (0912 345 678, 7.310.010.101; not 0.0001), and its exact string values and keys."""
+
+    def __init__(self, texts: list[str], strings: set[str]) -> None:
+        self.whole = "\n".join(texts)
+        self.strings = strings
+        self.folded = fold(self.whole)
+        self.squashed = re.sub(r"(?<=\d)[ .\-,](?=\d{3}(?!\d))", "", self.whole)
 
 
 def _word(folded: str) -> re.Pattern[str]:

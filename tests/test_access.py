@@ -6,8 +6,10 @@ figures and tables included, downloads decoded, workbooks unzipped). The request
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import importlib.util
 import json
-import shutil
 import threading
 import time
 from collections import Counter
@@ -21,10 +23,11 @@ import pytest
 import requests
 
 from data import runtime
+from data.access import Principal, acting_as, role
 from data.loader import load_dataset
 from data.store import Store
 from data.viewer import Viewer, parse_viewer
-from tests.access_seed import Forbidden, Secrets, write_access_seed
+from tests.access_seed import DIRECTIVE_MARK, VO_THI_SAU, Forbidden, Secrets, Text, write_access_seed
 from tests.access_targets import (
     Target,
     asset_files,
@@ -84,9 +87,11 @@ def served(tmp_path_factory: pytest.TempPathFactory, redis_url: str, http_sessio
     db = folder / "store.duckdb"
     store = Store(db)
     load_dataset(store, write_access_seed(folder / "dataset"))
+    store.close()
+    registry, callbacks, callback_map, rules = _the_app(db, redis_url)
+    store = Store(db)
     secrets, parts = Secrets.read(store), flavours(store)
     store.close()
-    registry, callbacks, callback_map, rules = _the_app(db, folder, redis_url)
     running = serve(db, redis_url, folder)
     base = next(running)
     try:
@@ -118,16 +123,16 @@ def served(tmp_path_factory: pytest.TempPathFactory, redis_url: str, http_sessio
 COUNTS: Counter[str] = Counter()
 
 
-def _the_app(db: Path, folder: Path, redis_url: str) -> tuple[dict, list[dict], dict, list]:
+def _the_app(db: Path, redis_url: str) -> tuple[dict, list[dict], dict, list]:
     """The app's pages, server-side callbacks (as /_dash-dependencies serves them), callback map and URL rules, read
-    from the app itself (imported here over a copy of the store, as tests/test_jurisdiction.py imports it)."""
-    copy = folder / "enumerate.duckdb"
-    shutil.copy(db, copy)
+    from the app itself (imported here over the store, as tests/test_jurisdiction.py imports it); the directives of
+    issue_directives are issued first, through the app's own write path."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("REDIS_URL", redis_url)
         runtime.close()
-        runtime.open_store(copy)
+        runtime.open_store(db)
         try:
+            issue_directives()
             import app
 
             registry = dict(dash.page_registry)
@@ -138,6 +143,30 @@ def _the_app(db: Path, folder: Path, redis_url: str) -> tuple[dict, list[dict], 
         finally:
             runtime.close()
     return registry, callbacks, callback_map, rules
+
+
+# Directives with a text of their own, each seen only by its issuer and its recipient: (issuer, recipient, kind,
+# targets). Their texts are found in the store by tests/access_seed.py, each placed at its recipient.
+DIRECTIVES = [
+    (("national", "national"), "79", "mass_testing", ["79"]),
+    (("national", "national"), "01", "publish_points", []),
+    (("province", "province:79"), "770", "lockdown", [VO_THI_SAU]),
+    (("province", "province:79"), "760", "mass_testing", ["760"]),
+]
+
+
+def issue_directives() -> None:
+    """Issues DIRECTIVES through the directives' own data layer, when the app has one (issue 13's `directives`)."""
+    if importlib.util.find_spec("data.directives") is None:
+        return
+    from data import directives
+
+    deadline = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    for (role_name, scope), recipient, kind, targets in DIRECTIVES:
+        issuer = Principal(f"access-{role_name}", role(role_name), parse_viewer(scope))
+        text = f"Chỉ thị thử {kind} gửi {recipient}: mã kiểm tra {DIRECTIVE_MARK}{recipient}"
+        with acting_as(issuer):
+            directives.issue(kind, [recipient], text, deadline, targets=targets)
 
 
 def send(session: requests.Session, base: str, target: Target) -> tuple[int, dict, bytes]:
@@ -179,10 +208,21 @@ def send_all(session: requests.Session, base: str, targets: list[Target]) -> lis
 THREADS = 4
 
 
-def leaks(forbidden: Forbidden, target: Target, headers: dict, body: bytes) -> list[str]:
+def leaks(forbidden: Forbidden, target: Target, text: Text) -> list[str]:
+    return forbidden.search(text, target.echoed, areas=not target.geography, numbers=not target.code)
+
+
+def read_text(target: Target, headers: dict, body: bytes) -> Text:
+    """A response's text as searched; the app's scripts (megabytes, alike for every role) are read once."""
+    if target.code:
+        return _read_code(body)
     texts, strings = response_text(body)
-    texts.append(headers.get("Location", ""))
-    return forbidden.search(texts, strings, target.echoed, areas=not target.geography, numbers=not target.code)
+    return Text([*texts, headers.get("Location", "")], strings)
+
+
+@functools.cache
+def _read_code(body: bytes) -> Text:
+    return Text(*response_text(body))
 
 
 def test_the_targets_cover_the_app(served: Served) -> None:
@@ -199,7 +239,9 @@ def test_the_targets_cover_the_app(served: Served) -> None:
 @pytest.mark.parametrize("role", ROLES, ids=[r.name for r in ROLES])
 def test_a_role_gets_nothing_outside_its_scope(served: Served, role: Role, record_property) -> None:
     forbidden = served.secrets.forbidden(role.viewer, personal=role.personal, epidemic=role.epidemic, ids=role.ids)
+    everything = served.secrets.forbidden(None, personal=False, epidemic=False)
     assert forbidden or role.name == "national"
+    seen: set[str] = set()  # what the role was shown of its own: the check is not blind
     session = served.session(role)
     statuses: Counter[int] = Counter()
     found: dict[str, list[str]] = {}
@@ -217,18 +259,43 @@ def test_a_role_gets_nothing_outside_its_scope(served: Served, role: Role, recor
                 failing.append(refusal)
         elif status == 200:
             answered[target.kind] += 1
-        for leak in leaks(forbidden, target, headers, body):
-            found.setdefault(leak, []).append(target.label)
+        text = read_text(target, headers, body)
+        shown = leaks(everything, target, text)
+        if shown:
+            hidden = leaks(forbidden, target, text)
+            for leak in hidden:
+                found.setdefault(leak, []).append(target.label)
+            seen |= set(shown) - set(hidden)
     tried = sum(statuses.values())
     COUNTS[role.name] += tried
     record_property(f"crafted_requests_{role.name}", tried)
-    print(f"\n{role.name}: {tried} crafted requests, statuses {dict(sorted(statuses.items()))}, {len(found)} leaks")
+    own = Counter(thing.split(" ", 1)[0] for thing in seen)
+    print(
+        f"\n{role.name}: {tried} crafted requests, statuses {dict(sorted(statuses.items()))}, {len(found)} leaks; "
+        f"shown of its own: {dict(sorted(own.items()))}"
+    )
     report = [f"{leak} in {len(where)} responses, e.g. {where[:3]}" for leak, where in sorted(found.items())]
     problems = [f"{role.name} was shown what lies outside it:", *report] if found else []
     problems += [f"{len(failing)} wrong answers:", *failing[:30]] if failing else []
     assert not problems, "\n".join(problems)
     if role.epidemic:  # logged in for real: its pages and callbacks answer (else nothing could leak)
         assert answered["router"] and answered["callback"], (role.name, dict(answered))
+    expected = set(SHOWN_OF_ITS_OWN[role.name]) - (set() if "directive" in served.secrets.things else {"directive"})
+    assert expected <= set(own), f"{role.name} was shown none of its own {sorted(expected - set(own))}: {sorted(seen)}"
+
+
+# What each role must be shown of its own somewhere (names of people, case ids, its areas' names, the directives it
+# issued or received): else the search would find nothing because it sees nothing.
+SHOWN_OF_ITS_OWN = {
+    "national": ("name", "phone", "case_id", "venue_name", "area_name", "directive"),
+    "province 79": ("case_id", "venue_name", "area_name", "directive"),
+    "province 01": ("area_name", "directive"),
+    "district 760": ("case_id", "area_name", "directive"),
+    "tracer 79": ("name", "phone", "case_id", "venue_name", "area_name"),
+    "press": ("area_name",),
+    "admin": (),
+    "anonymous": (),
+}
 
 
 def anonymous_refusal(served: Served, target: Target, status: int, headers: dict) -> str | None:
@@ -258,7 +325,7 @@ def test_the_leak_check_sees_what_a_response_holds(served: Served) -> None:
     status, headers, body = send(served.session(ROLES[4]), served.base, target)
     assert status == 200
     other = served.secrets.forbidden(parse_viewer("province:01"), personal=True, epidemic=True)
-    found = leaks(other, target, headers, body)
+    found = leaks(other, target, read_text(target, headers, body))
     assert any(leak.startswith("name ") for leak in found) and any(leak.startswith("case_id") for leak in found), (
         found,
         json.loads(body) if body.startswith(b"{") else body[:300],
