@@ -24,6 +24,7 @@ GENERIC_QUERY = ("province", "district", "ward", "cluster", "code", "case_id")  
 # Dash's own routes that are pages (its index for any path) and its callback endpoint: listed as pages and callbacks.
 DASH_PAGE_RULES = {"/", "/<path:path>"}
 CALLBACKS_URL = "/_dash-update-component"
+DOWNLOAD = "\x00download"  # among a response's strings when it holds a download (never a string of the app's)
 
 
 @dataclass(frozen=True)
@@ -362,7 +363,9 @@ def _read_bytes(body: bytes, texts: list[str], strings: set[str], depth: int) ->
 
 def _walk(node: object, texts: list[str], strings: set[str], depth: int) -> None:
     if isinstance(node, dict):
-        if isinstance(node.get("content"), str) and node.get("base64"):  # a dcc.send_bytes download
+        if isinstance(node.get("content"), str) and "filename" in node:  # a dcc.send_* download
+            strings.add(DOWNLOAD)
+        if isinstance(node.get("content"), str) and node.get("base64"):  # dcc.send_bytes: decoded, unzipped
             try:
                 _read_bytes(base64.b64decode(node["content"]), texts, strings, depth + 1)
             except (binascii.Error, ValueError):

@@ -29,6 +29,7 @@ from data.store import Store
 from data.viewer import Viewer, parse_viewer
 from tests.access_seed import DIRECTIVE_MARK, VO_THI_SAU, Forbidden, Secrets, Text, write_access_seed
 from tests.access_targets import (
+    DOWNLOAD,
     Target,
     asset_files,
     callback_targets,
@@ -233,7 +234,10 @@ def test_the_targets_cover_the_app(served: Served) -> None:
     assert server_side == served.callback_outputs, served.callback_outputs ^ server_side
     assert {"/health", "/events", "/api/v1/openapi.json", "/api/v1/events", "/_dash-layout"} <= routed, routed
     assert any(p.startswith("/geo/province.") for p in routed) and any(p.startswith("/assets/") for p in routed)
+    pages = {t.label.split(" ")[1] for t in served.targets if t.kind == "router"}
+    assert pages == {page["module"] for page in dash.page_registry.values()}, pages
     print(f"\ntargets: {dict(kinds)}; arguments forged without a known good value: {sorted(served.unknown_arguments)}")
+    print("URL rules asked:", ", ".join(sorted({f"{t.method} {t.path}" for t in served.targets if t.kind == "route"})))
 
 
 @pytest.mark.parametrize("role", ROLES, ids=[r.name for r in ROLES])
@@ -247,6 +251,7 @@ def test_a_role_gets_nothing_outside_its_scope(served: Served, role: Role, recor
     found: dict[str, list[str]] = {}
     failing: list[str] = []
     answered: Counter[str] = Counter()
+    downloads = 0
     for target, (status, headers, body) in zip(
         served.targets, send_all(session, served.base, served.targets), strict=True
     ):
@@ -260,6 +265,7 @@ def test_a_role_gets_nothing_outside_its_scope(served: Served, role: Role, recor
         elif status == 200:
             answered[target.kind] += 1
         text = read_text(target, headers, body)
+        downloads += DOWNLOAD in text.strings
         shown = leaks(everything, target, text)
         if shown:
             hidden = leaks(forbidden, target, text)
@@ -272,7 +278,7 @@ def test_a_role_gets_nothing_outside_its_scope(served: Served, role: Role, recor
     own = Counter(thing.split(" ", 1)[0] for thing in seen)
     print(
         f"\n{role.name}: {tried} crafted requests, statuses {dict(sorted(statuses.items()))}, {len(found)} leaks; "
-        f"shown of its own: {dict(sorted(own.items()))}"
+        f"shown of its own: {dict(sorted(own.items()))}; {downloads} downloads read"
     )
     report = [f"{leak} in {len(where)} responses, e.g. {where[:3]}" for leak, where in sorted(found.items())]
     problems = [f"{role.name} was shown what lies outside it:", *report] if found else []
@@ -280,6 +286,8 @@ def test_a_role_gets_nothing_outside_its_scope(served: Served, role: Role, recor
     assert not problems, "\n".join(problems)
     if role.epidemic:  # logged in for real: its pages and callbacks answer (else nothing could leak)
         assert answered["router"] and answered["callback"], (role.name, dict(answered))
+    if role.name in ("national", "tracer 79", "province 79"):  # exports (XLSX, CSV) were made, and read
+        assert downloads, role.name
     expected = set(SHOWN_OF_ITS_OWN[role.name]) - (set() if "directive" in served.secrets.things else {"directive"})
     assert expected <= set(own), f"{role.name} was shown none of its own {sorted(expected - set(own))}: {sorted(seen)}"
 
