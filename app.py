@@ -9,7 +9,7 @@ import threading
 import dash
 
 from components.shell import shell_layout
-from data import config, consumer, health, pipeline, runtime
+from data import audit_log, config, consumer, health, pipeline, runtime
 from data.access import acting_as, deployment_principal
 from ingest import api as ingest_api
 from web import auth, callback_requests, callback_slots, compression, endpoints, page_scripts, push, refusals
@@ -22,6 +22,8 @@ health.PROBE.start()
 pipeline.start_tracing(runtime.store())
 # The ingest stream's events reach the store through the same writer, in batches (data/consumer.py).
 stream_consumer = consumer.start_for(runtime.store())
+# Beside it, the audit stream is copied into the store's audit_log (acknowledged in Redis after the commit).
+audit_drain = audit_log.start_for(runtime.store())
 
 app = dash.Dash(
     __name__,

@@ -28,6 +28,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.login import bench_account, http_session  # noqa: E402
 from cli import build_demo  # noqa: E402
 from tests.conftest import free_port, open_page, wait_for  # noqa: E402
 
@@ -70,7 +71,7 @@ def health_alone(base: str, samples: int) -> list[float]:
     return [time_health(base) for _ in range(samples)]
 
 
-def open_trace_pages(base: str, cases: list[int], pages: int, stop, results) -> None:
+def open_trace_pages(base: str, account: tuple[str, str], cases: list[int], pages: int, stop, results) -> None:
     """In a process of its own (so the timer of /health shares no GIL with it): `pages` threads open trace pages
     without pause until `stop` is set; their times (ms) go to `results`."""
     times: list[float] = []
@@ -78,9 +79,10 @@ def open_trace_pages(base: str, cases: list[int], pages: int, stop, results) -> 
 
     def tracer(seed: int) -> None:
         pick = random.Random(seed)
+        session = http_session(base, account)  # each tracer a logged-in browser of its own
         while not stop.is_set():
             started = time.perf_counter()
-            status, _body = open_page(base, f"/trace/{pick.choice(cases)}")
+            status, _body = open_page(base, f"/trace/{pick.choice(cases)}", session)
             elapsed = (time.perf_counter() - started) * 1000
             if status != 200:
                 print(f"  a trace page answered {status}", flush=True)
@@ -95,10 +97,12 @@ def open_trace_pages(base: str, cases: list[int], pages: int, stop, results) -> 
     results.put(times)
 
 
-def health_under_load(base: str, cases: list[int], pages: int, seconds: float) -> tuple[list[float], list[float]]:
+def health_under_load(
+    base: str, account: tuple[str, str], cases: list[int], pages: int, seconds: float
+) -> tuple[list[float], list[float]]:
     """/health timed every 100 ms while another process keeps `pages` trace pages in flight; also the pages' times."""
     stop, results = multiprocessing.Event(), multiprocessing.Queue()
-    load = multiprocessing.Process(target=open_trace_pages, args=(base, cases, pages, stop, results))
+    load = multiprocessing.Process(target=open_trace_pages, args=(base, account, cases, pages, stop, results))
     load.start()
     time.sleep(3)  # every tracer has a page in flight
     health: list[float] = []
@@ -144,11 +148,13 @@ def main() -> int:
                 print("the tracing index was not ready within 10 minutes")
                 return 1
             time.sleep(1)
+        account = bench_account()  # in the embedded Valkey the server runs (var/valkey)
+        session = http_session(base, account)
         for case in cases[:5]:  # the first pages plan their queries
-            open_page(base, f"/trace/{case}")
+            open_page(base, f"/trace/{case}", session)
         print(f"store {db}, viewer {args.viewer}, {len(cases)} traced cases to pick from", flush=True)
         print(summary("/health alone", health_alone(base, args.samples)), flush=True)
-        health, pages = health_under_load(base, cases, args.pages, args.seconds)
+        health, pages = health_under_load(base, account, cases, args.pages, args.seconds)
         print(summary(f"/health under {args.pages} concurrent trace pages", health))
         print(summary("  the trace pages meanwhile", pages))
     finally:

@@ -44,6 +44,7 @@ import msgspec  # noqa: E402
 import redis  # noqa: E402
 
 from bench.bench_load import OUT, ensure_dataset  # noqa: E402
+from bench.login import bench_account  # noqa: E402
 from data.config import reference_dir  # noqa: E402
 from data.consumer import lag_ms  # noqa: E402
 from data.redis_server import DURABLE_CONFIG  # noqa: E402
@@ -239,13 +240,21 @@ def quiet_marker(store: Path, line: Timeline) -> Marker:
 
 
 def browser_probe(
-    app: str, api: str, key: str, marker: Marker, every_s: float, stop: threading.Event, out: dict
+    app: str,
+    account: tuple[str, str],
+    api: str,
+    key: str,
+    marker: Marker,
+    every_s: float,
+    stop: threading.Event,
+    out: dict,
 ) -> None:
     """In its own thread (Playwright's sync API stays on one thread): the overview open on the marker's ward; a marker
     check-in posted every `every_s` s; the seconds from before its post until the page's figure shows it."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
+    from bench.login import log_in
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
     seen, missed = out.setdefault("seconds", []), out.setdefault("missed", [])
@@ -254,7 +263,8 @@ def browser_probe(
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="vi-VN")
+            context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="vi-VN")
+            page = log_in(context, app, account).new_page()
             page.goto(app + marker.path, timeout=120_000)
             figure = page.locator(FIGURE)
             figure.wait_for(timeout=120_000)
@@ -298,7 +308,16 @@ def lag_run(args, client: redis.Redis, stream: str, line: Timeline, served: Serv
     if served is not None and args.browser:
         probe = threading.Thread(
             target=browser_probe,
-            args=(served.app, served.api, served.key, served.marker, args.probe_every, done, probed),
+            args=(
+                served.app,
+                bench_account(served.redis_url),
+                served.api,
+                served.key,
+                served.marker,
+                args.probe_every,
+                done,
+                probed,
+            ),
             daemon=True,
         )
         probe.start()

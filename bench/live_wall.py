@@ -76,9 +76,12 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
+    from bench.login import bench_account, log_in
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
-        wall = browser.new_page(viewport=WALL, locale="vi-VN")
+        context = browser.new_context(viewport=WALL, locale="vi-VN")
+        wall = log_in(context, base, bench_account(os.environ["REDIS_URL"])).new_page()
         wall.goto(base + "/wall?seconds=600")
         wall.wait_for_selector(".wall-live-kind[data-kind=checkin]", timeout=120_000)
         fed = iter(batches)

@@ -24,6 +24,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.login import bench_account, log_in  # noqa: E402
 from components import ids  # noqa: E402
 from tests.conftest import free_port, wait_for  # noqa: E402
 
@@ -64,7 +65,8 @@ def main() -> None:
                 executable_path="/usr/bin/chromium",
                 args=["--headless", "--no-sandbox", "--disable-gpu", "--enable-precise-memory-info"],
             )
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            context = browser.new_context(viewport={"width": 1920, "height": 1080})
+            page = log_in(context, f"http://127.0.0.1:{port}", bench_account(redis_url)).new_page()
             page.goto(f"http://127.0.0.1:{port}/wall?seconds={args.seconds}")
             page.locator(".wall-headline .big").first.wait_for()
             started = time.monotonic()

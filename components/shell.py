@@ -35,10 +35,15 @@ NAVIGATION = (
 NAVIGATION_FOR = {"/directives": takes_part}
 
 
+ADMIN_NAVIGATION = (("/admin", "nav.admin"),)  # the administrator sees no epidemic page
+
+
 def _navigation(lang: str) -> list:
+    principal = current_principal()
+    links = ADMIN_NAVIGATION if principal is not None and principal.role.admin else NAVIGATION
     return [
         dmc.NavLink(label=t(key, lang), href=path, active="exact", className="shell-nav-link")
-        for path, key in NAVIGATION
+        for path, key in links
         if path not in NAVIGATION_FOR or NAVIGATION_FOR[path]()
     ]
 

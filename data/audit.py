@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 
 import flask
 import redis
@@ -17,6 +18,11 @@ from data import runtime
 from data.access import current_principal
 
 STREAM = "pccovid:audit"
+
+
+def stream_key() -> str:
+    """The audit stream: `pccovid:audit`, or PCCOVID_AUDIT_STREAM for deployments (and test servers) sharing a Redis."""
+    return os.environ.get("PCCOVID_AUDIT_STREAM") or STREAM
 
 
 class AuditUnavailable(RuntimeError):
@@ -52,6 +58,6 @@ def record(
     if client is None:
         raise AuditUnavailable("no Redis server for the audit log")
     try:
-        return client.xadd(STREAM, entry).decode()
+        return client.xadd(stream_key(), entry).decode()
     except redis.RedisError as exc:
         raise AuditUnavailable(f"the audit log cannot be written: {exc}") from exc

@@ -18,7 +18,8 @@ import redis
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from data.access import Principal, role, roles
+from data import runtime
+from data.access import Principal, require, role, roles
 from data.config import geo_dir
 from data.viewer import NATIONAL, Viewer, deployment_viewer, parse_viewer
 
@@ -260,3 +261,12 @@ def authenticate(client: redis.Redis, username: str, password: str) -> tuple[Use
     if _hasher.check_needs_rehash(password_hash):
         _change(client, username, hash=_hasher.hash(password))
     return user, ""
+
+
+def users_for_admin() -> list[dict[str, object]]:
+    """Every user as the admin page lists them, without hashes (admin only)."""
+    require("admin")
+    client = runtime.redis_client()
+    if client is None:
+        raise RuntimeError("users live in Redis, and there is none")
+    return [user.public() for user in listed(client)]

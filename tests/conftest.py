@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 # Every server of a test run signs sessions alike, so one login reaches them all (cookies ignore the port).
 os.environ.setdefault("PCCOVID_SECRET_KEY", "tests-" + secrets.token_urlsafe(24))
+# Each server (and this process) has an audit stream of its own in the shared Redis: a server drains its own only.
+os.environ.setdefault("PCCOVID_AUDIT_STREAM", f"pccovid:audit:tests-{os.getpid()}")
 
 # The test accounts: username -> (role, scope). One per role, a second province (Hà Nội) and a district of HCMC.
 ACCOUNTS = {
@@ -127,7 +129,13 @@ def serve(db: Path, redis_url: str, folder: Path, env: dict[str, str] | None = N
     process = subprocess.Popen(
         [sys.executable, "-m", "cli", "serve", "--db", str(db), "--port", str(port)],
         cwd=ROOT,
-        env={**os.environ, "REDIS_URL": redis_url, "PCCOVID_DB": str(db), **(env or {})},
+        env={
+            **os.environ,
+            "REDIS_URL": redis_url,
+            "PCCOVID_DB": str(db),
+            "PCCOVID_AUDIT_STREAM": f"pccovid:audit:tests-{port}",
+            **(env or {}),
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
     )

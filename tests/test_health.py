@@ -98,3 +98,28 @@ def test_a_failing_part_says_so_and_nothing_more(redis_that_stops) -> None:
     assert body["ingest"] == {"redis_ok": False, "stream_length": None, "backlog": None, "writer_lag_s": None}
     assert body["store"]["ok"] is True and body["data_version"] == 1
     assert_tells_nothing_of_the_machine(text, url, str(db.parent), "Connection")
+
+
+def test_without_redis_a_session_gets_503_and_health_still_answers(redis_that_stops) -> None:
+    """Users live in Redis: when it stops, a logged-in request is refused with a 503 (never a 500, never let in), and
+    /health, asked with the session's cookies, still says what is failing."""
+    import secrets
+
+    import redis as redis_client
+
+    from data import users
+    from tests.conftest import LoopbackSession
+
+    base, url, _db, stop_redis = redis_that_stops
+    password = secrets.token_urlsafe(12)
+    users.add(redis_client.Redis.from_url(url), "watcher", "national", None, password)
+    session = LoopbackSession()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', session.get(base + "/login", timeout=30).text).group(1)
+    login = {"username": "watcher", "password": password, "csrf_token": token}
+    assert session.post(base + "/login", data=login, allow_redirects=False, timeout=30).status_code == 302
+    assert session.get(base + "/", timeout=30).status_code == 200
+    stop_redis()
+    page = session.get(base + "/", allow_redirects=False, timeout=30)
+    assert page.status_code == 503 and page.text.startswith("logins are unavailable")
+    assert session.get(base + "/health", timeout=30).status_code in (200, 503)  # the probe notices within seconds
+    assert session.get(base + "/login", timeout=30).status_code == 200  # the form still shows

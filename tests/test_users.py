@@ -78,7 +78,7 @@ def test_user_add_reads_the_password_from_stdin_and_checks_everything(own_redis)
     assert outside.returncode == 2 and "outside this deployment" in outside.stderr
     assert [u.username for u in users.listed(client)] == ["hcm-leader"]
 
-    entries = [{k.decode(): v.decode() for k, v in f.items()} for _, f in client.xrange(audit.STREAM)]
+    entries = [{k.decode(): v.decode() for k, v in f.items()} for _, f in client.xrange(audit.stream_key())]
     assert [(e["action"], e["target"], e["username"], e["address"]) for e in entries] == [
         ("user_add", "hcm-leader", getpass.getuser(), "local")
     ]
@@ -100,7 +100,7 @@ def test_disable_enable_and_list(own_redis) -> None:
     assert pccovid(url, "user", "enable", "tracer-q1").returncode == 0
     assert users.authenticate(client, "tracer-q1", password)[0] is not None
     assert pccovid(url, "user", "disable", "nobody").returncode == 2
-    actions = [f[b"action"].decode() for _, f in client.xrange(audit.STREAM)]
+    actions = [f[b"action"].decode() for _, f in client.xrange(audit.stream_key())]
     assert actions == ["user_disable", "user_enable"]
 
 

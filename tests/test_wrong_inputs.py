@@ -50,6 +50,7 @@ WRONG: list[object] = [
 class Provincial(NamedTuple):
     base: str
     session: requests.Session  # logged in as `national`, bounded by the deployment to province 79
+    admin: requests.Session  # logged in as `admin`: the admin page's callbacks are the admin's
     case: int  # a traced case living in province 79
     f1: int  # one of its F1
     cluster: int  # a cluster outside the province
@@ -73,7 +74,7 @@ def provincial(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redis_u
     store.close()
     running = serve(db, redis_url, folder, env={"PCCOVID_VIEWER": "province:79"})
     base = next(running)
-    yield Provincial(base, http_session(base, "national"), case, f1, cluster)
+    yield Provincial(base, http_session(base, "national"), http_session(base, "admin"), case, f1, cluster)
     next(running, None)
 
 
@@ -138,6 +139,13 @@ def good_values(server: Provincial) -> dict[str, object]:
         "directive-note.value": "Đã nhận",
         "_pages_location.pathname": f"/trace/{server.case}",
         "_pages_location.search": "",
+        "admin-filter-user.value": "national",
+        "admin-filter-action.value": "login",
+        "admin-filter-day.value": "2026-12-06",
+        "admin-pager.value": 2,
+        "admin-refresh.n_intervals": 1,
+        "admin-csv.n_clicks": 1,
+        "admin-xlsx.n_clicks": 1,
     }
 
 
@@ -218,9 +226,8 @@ def test_every_callback_takes_wrong_values_without_a_5xx(provincial: Provincial)
         index = provincial.cluster
         base_values = {a.key: a.sent(good.get(a.key), index) for a in args}
         first_input = next(a for a in args if a.is_input)
-        status, _body = post_callback(
-            provincial.base, callback_body(callback, base_values, first_input), provincial.session
-        )
+        session = provincial.admin if "admin-" in callback["output"] else provincial.session
+        status, _body = post_callback(provincial.base, callback_body(callback, base_values, first_input), session)
         statuses[status] += 1
         answered_good[callback["output"]] = status
         for arg in args:
@@ -230,7 +237,7 @@ def test_every_callback_takes_wrong_values_without_a_5xx(provincial: Provincial)
                 variants += [[]] + [arg.sent(1, wrong_index) for wrong_index in ("²", 2**70, {"a": 1}, None, -1)]
             for variant in variants:
                 body = callback_body(callback, {**base_values, arg.key: variant}, trigger)
-                status, answer = post_callback(provincial.base, body, provincial.session)
+                status, answer = post_callback(provincial.base, body, session)
                 statuses[status] += 1
                 if status >= 500:
                     failures.append(f"{callback['output']} {arg.key}={json.dumps(variant)[:80]}: {answer[:200]!r}")
@@ -241,7 +248,15 @@ def test_every_callback_takes_wrong_values_without_a_5xx(provincial: Provincial)
     # With good values the callbacks answer (200) or change nothing (204), and the ones that draw, draw.
     assert set(answered_good.values()) <= {200, 204}, answered_good
     drawn = {output for output, status in answered_good.items() if status == 200}
-    for output in ("area-figures", "wall-hotspots", "overview-totals", "trace-download.data", "map-download.data"):
+    for output in (
+        "area-figures",
+        "wall-hotspots",
+        "overview-totals",
+        "trace-download.data",
+        "map-download.data",
+        "admin-log-holder",
+        "admin-download.data",
+    ):
         assert any(output in o for o in drawn), (output, answered_good)
 
 

@@ -8,6 +8,7 @@ or a changed password ends a live session at its next request.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
@@ -17,6 +18,7 @@ from pathlib import Path
 import dash
 import flask
 import flask_login
+import jinja2
 import redis
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf, validate_csrf
 from wtforms import ValidationError
@@ -119,7 +121,13 @@ def gate() -> flask.Response | None:
             _csrf.protect()
         return None
     current = flask_login.current_user
-    if not current.is_authenticated:
+    try:
+        authenticated = current.is_authenticated  # reads the session's user from Redis
+    except redis.RedisError:
+        log.exception("the users cannot be read from Redis")
+        flask.g.pccovid_users_down = True
+        return _refuse(503, "logins are unavailable: the users cannot be read now")
+    if not authenticated:
         set_request_principal(None)
         if flask.g.get("pccovid_session_ended"):
             flask.session.clear()
@@ -137,14 +145,20 @@ def gate() -> flask.Response | None:
 _csrf = CSRFProtect()
 
 
+@functools.cache
+def _template() -> jinja2.Template:
+    """The login page, escaped, rendered without Flask's context processors (Flask-Login's would read the session's
+    user from Redis, and the form must show even when Redis does not answer)."""
+    return jinja2.Environment(autoescape=True).from_string(_TEMPLATE)
+
+
 def _login_page(status: int = 200, message: str = "", username: str = "", next_path: str = "/") -> flask.Response:
     lang = current_language()
     css = dash.get_asset_url("app.css")
     logo = dash.get_asset_url("logo.svg")
     other = "en" if lang == "vi" else "vi"
     switch_query = urllib.parse.urlencode({"lang": other, "next": next_path})
-    html = flask.render_template_string(
-        _TEMPLATE,
+    html = _template().render(
         lang=lang,
         css=css,
         logo=logo,
@@ -174,8 +188,11 @@ def login_form() -> flask.Response:
         response = flask.redirect(LOGIN + "?" + urllib.parse.urlencode({"next": next_path}))
         response.set_cookie(LANGUAGE_COOKIE, lang, max_age=31536000, samesite="Lax", path="/")
         return response
-    if flask_login.current_user.is_authenticated:
-        return flask.redirect(next_path)
+    try:
+        if flask_login.current_user.is_authenticated:
+            return flask.redirect(next_path)
+    except redis.RedisError:
+        flask.g.pccovid_users_down = True  # the form still shows; the login itself answers 503
     return _login_page(next_path=next_path)
 
 
@@ -203,12 +220,16 @@ def login() -> flask.Response:
             if lock_s:
                 detail["locked_for_s"] = lock_s
             audit.record("login_failed", username, detail, username=username)
-            return _login_page(401, t("login.failed"), username, next_path)
+            # 200, not 401: the form again with the reason (a 401 asks for HTTP authentication, which this is not)
+            return _login_page(200, t("login.failed"), username, next_path)
         login_throttle.succeeded(client, username)
         set_request_principal(principal)
         audit.record("login", username, {"role": user.role, "scope": user.scope})
     except audit.AuditUnavailable:
         return _refuse(503, "the audit log cannot be written now: no login until it can")
+    except redis.RedisError:
+        log.exception("a login could not reach Redis")
+        return _refuse(503, "logins are unavailable: the users cannot be read now")
     flask.session.clear()  # a fresh session (and CSRF secret) for the logged-in user: no fixation
     flask.session.permanent = True
     flask_login.login_user(SessionUser(user, principal))
@@ -235,7 +256,13 @@ def logout() -> flask.Response:
 
 def _set_csrf_cookie(response: flask.Response) -> flask.Response:
     """dash-renderer reads the CSRF token from this cookie (not HttpOnly) and sends it back as X-CSRFToken."""
-    if not flask_login.current_user.is_authenticated or flask.request.path.startswith(_API):
+    path = flask.request.path
+    if path.startswith(_API) or (path in _PUBLIC and path != LOGIN) or flask.g.get("pccovid_users_down"):
+        return response  # /health must answer whatever Redis does
+    try:
+        if not flask_login.current_user.is_authenticated:
+            return response
+    except redis.RedisError:
         return response
     given = flask.request.cookies.get(CSRF_COOKIE)
     renew = flask.g.get("pccovid_csrf_renew", False) or not given
@@ -264,6 +291,11 @@ def _access_denied(error: AccessDenied) -> flask.Response:
     return _refuse(403, f"forbidden: {error}")
 
 
+def _audit_unavailable(error: audit.AuditUnavailable) -> flask.Response:
+    log.error("refused what could not be audited: %s", error)
+    return _refuse(503, "the audit log cannot be written now: refused")
+
+
 def install(server: flask.Flask) -> None:
     """Sessions, CSRF, the gate and the login routes; called before any other hook reads requests."""
     server.config.update(
@@ -288,6 +320,7 @@ def install(server: flask.Flask) -> None:
     server.after_request(_set_csrf_cookie)
     server.register_error_handler(CSRFError, _csrf_refused)
     server.register_error_handler(AccessDenied, _access_denied)
+    server.register_error_handler(audit.AuditUnavailable, _audit_unavailable)
 
 
 _TEMPLATE = """<!DOCTYPE html>
