@@ -277,10 +277,7 @@ def contact_columns(lang: str, *, with_through: bool, personal: bool = True) -> 
     carry no name or phone, those columns are left out."""
     person = {"field": "person_id", "headerName": t("trace.col.person_id", lang), "maxWidth": 120}
     if personal:
-        person |= {
-            "cellRenderer": "markdown",
-            "valueGetter": {"function": "'[' + params.data.person_id + '](/person/' + params.data.person_id + ')'"},
-        }
+        person["cellRenderer"] = "PersonLink"  # assets/pccovid_grid.js: a link, while the CSV keeps the id
     fields = CONTACT_FIELDS[1:] if personal else tuple(f for f in CONTACT_FIELDS[1:] if f not in ("name", "phone"))
     columns = [person] + [{"field": f, "headerName": t(f"trace.col.{f}", lang)} for f in fields]
     columns[1]["minWidth"] = 180
@@ -594,21 +591,29 @@ def cluster_case_rows(cases: list[dict], links: list[dict], lang: str) -> list[d
     ]
 
 
-def cluster_case_columns(lang: str) -> list[dict]:
-    return [
-        {
-            "field": "case_id",
-            "headerName": t("clusters.col.case", lang),
-            "cellRenderer": "markdown",
-            "valueGetter": {"function": "'[' + params.data.case_id + '](' + params.data.trace + ')'"},
-            "maxWidth": 120,
-        },
-        {"field": "name", "headerName": t("trace.col.name", lang), "minWidth": 170},
-        {"field": "ward", "headerName": t("trace.col.ward", lang), "minWidth": 200},
-        {"field": "confirmed", "headerName": t("clusters.col.confirmed", lang)},
-        number_column("f1_count", lang, "clusters.col.f1"),
-        {"field": "links", "headerName": t("clusters.col.links", lang), "minWidth": 220},
-    ]
+def _named(columns: list[dict], personal: bool) -> list[dict]:
+    """Without the name column for a reader the data layer gave no names (a leader)."""
+    return columns if personal else [c for c in columns if c["field"] != "name"]
+
+
+def cluster_case_columns(lang: str, personal: bool = True) -> list[dict]:
+    return _named(
+        [
+            {
+                "field": "case_id",
+                "headerName": t("clusters.col.case", lang),
+                "cellRenderer": "markdown",
+                "valueGetter": {"function": "'[' + params.data.case_id + '](' + params.data.trace + ')'"},
+                "maxWidth": 120,
+            },
+            {"field": "name", "headerName": t("trace.col.name", lang), "minWidth": 170},
+            {"field": "ward", "headerName": t("trace.col.ward", lang), "minWidth": 200},
+            {"field": "confirmed", "headerName": t("clusters.col.confirmed", lang)},
+            number_column("f1_count", lang, "clusters.col.f1"),
+            {"field": "links", "headerName": t("clusters.col.links", lang), "minWidth": 220},
+        ],
+        personal,
+    )
 
 
 def recent_trace_rows(traces: list[dict], lang: str) -> list[dict]:
@@ -629,15 +634,18 @@ def recent_trace_rows(traces: list[dict], lang: str) -> list[dict]:
     ]
 
 
-def recent_trace_columns(lang: str) -> list[dict]:
-    return [
-        cluster_case_columns(lang)[0],
-        {"field": "name", "headerName": t("trace.col.name", lang), "minWidth": 170},
-        {"field": "ward", "headerName": t("trace.col.ward", lang), "minWidth": 200},
-        {"field": "confirmed", "headerName": t("clusters.col.confirmed", lang)},
-        number_column("f1_count", lang, "clusters.col.f1"),
-        number_column("f2_count", lang, "trace.fact.f2"),
-        number_column("points_count", lang, "trace.fact.points"),
-        number_column("visible_s", lang, "traces.col.visible_s", digits=1),
-        {"field": "cluster_id", "headerName": t("clusters.col.cluster", lang), "maxWidth": 120},
-    ]
+def recent_trace_columns(lang: str, personal: bool = True) -> list[dict]:
+    return _named(
+        [
+            cluster_case_columns(lang)[0],
+            {"field": "name", "headerName": t("trace.col.name", lang), "minWidth": 170},
+            {"field": "ward", "headerName": t("trace.col.ward", lang), "minWidth": 200},
+            {"field": "confirmed", "headerName": t("clusters.col.confirmed", lang)},
+            number_column("f1_count", lang, "clusters.col.f1"),
+            number_column("f2_count", lang, "trace.fact.f2"),
+            number_column("points_count", lang, "trace.fact.points"),
+            number_column("visible_s", lang, "traces.col.visible_s", digits=1),
+            {"field": "cluster_id", "headerName": t("clusters.col.cluster", lang), "maxWidth": 120},
+        ],
+        personal,
+    )

@@ -140,7 +140,13 @@ def _recent(viewer, lang: str) -> list:
     personal_view(viewer, "view_traces", viewer.cache_key, {"rows": len(traces)})
     return [
         dmc.Title(t("traces.title", lang), order=4, mt="lg", mb="xs"),
-        grid(RECENT, recent_trace_columns(lang), recent_trace_rows(traces, lang), lang, file_name="pccovid-traces.csv"),
+        grid(
+            RECENT,
+            recent_trace_columns(lang, viewer.personal),
+            recent_trace_rows(traces, lang),
+            lang,
+            file_name="pccovid-traces.csv",
+        ),
     ]
 
 
@@ -197,7 +203,15 @@ def show_cluster(cluster_id: Id | None, _version: Count):
     rows = cluster_case_rows(cases, cluster_links(viewer, cluster_id), lang) if cases else []
     personal_view(viewer, "view_cluster", str(cluster_id), {"rows": len(rows)})
     listed = (
-        [grid(CASES, cluster_case_columns(lang), rows, lang, file_name=f"pccovid-cluster-{cluster_id}.csv")]
+        [
+            grid(
+                CASES,
+                cluster_case_columns(lang, viewer.personal),
+                rows,
+                lang,
+                file_name=f"pccovid-cluster-{cluster_id}.csv",
+            )
+        ]
         if rows
         else []
     )

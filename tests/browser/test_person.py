@@ -4,6 +4,7 @@ pages of individual people refused to the press (and the person page to a provin
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from data.loader import load_dataset
 from data.store import Store
 from tests.browser.conftest import screenshot
 from tests.conftest import open_page, page_body, post_callback, serve
+from tests.web.test_auth import admin_log, eventually
 
 pytestmark = pytest.mark.browser
 
@@ -107,3 +109,36 @@ def test_the_press_reads_the_overview_with_small_counts_under_five_and_no_trace(
     status, body = open_page(traced_server, "/trace/1", leader)
     assert status == 200 and b"Truy v" in body and "Nguyễn Văn An".encode() not in body
     assert open_page(traced_server, "/person/7", leader)[0] == 403
+
+
+def callback(output: str, trigger: str, state: list[tuple[str, str, object]]) -> dict:
+    """A callback request as dash-renderer sends it: one output, a button's click, the state."""
+    grid, prop = output.split(".")
+    return {
+        "output": output,
+        "outputs": {"id": grid, "property": prop},
+        "inputs": [{"id": trigger, "property": "n_clicks", "value": 1}],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+        "changedPropIds": [f"{trigger}.n_clicks"],
+    }
+
+
+def test_views_of_personal_data_and_exports_are_in_the_audit_log(traced_server: str, http_session) -> None:
+    tracer = http_session(traced_server, "tracer79")
+    assert open_page(traced_server, "/person/7", tracer)[0] == 200
+    assert open_page(traced_server, "/trace/1", tracer)[0] == 200
+    csv_body = callback("trace-f1-grid.exportDataAsCsv", "trace-f1-csv", [("trace-case", "data", 1)])
+    assert post_callback(traced_server, csv_body, tracer)[0] == 200
+    xlsx_body = callback("trace-download.data", "trace-xlsx", [("trace-case", "data", 1)])
+    assert post_callback(traced_server, xlsx_body, tracer)[0] == 200
+    leader = http_session(traced_server, "province79")
+    assert open_page(traced_server, "/trace/1", leader)[0] == 200  # no names shown: no view_trace entry
+
+    admin = http_session(traced_server, "admin")
+    views = eventually(lambda: admin_log(traced_server, admin, "view_person", "tracer79"), 1)
+    assert views[0]["target"] == "7" and json.loads(views[0]["detail"])["card"] == "red"
+    traces = eventually(lambda: admin_log(traced_server, admin, "view_trace"), 1)
+    assert {(e["username"], e["target"]) for e in traces} == {("tracer79", "1")}
+    exports = eventually(lambda: admin_log(traced_server, admin, "export", "tracer79"), 2)
+    details = sorted((json.loads(e["detail"])["what"], json.loads(e["detail"])["rows"]) for e in exports)
+    assert details == [("trace_f1_csv", 4), ("trace_xlsx", 5)]  # 4 F1 and 1 F2 (case 1 has no watch list)

@@ -51,7 +51,7 @@ def read_as(who: Principal, read):
 
 
 def audit_entries(action: str) -> list[dict]:
-    entries = runtime.redis_client().xrange(audit.STREAM)
+    entries = runtime.redis_client().xrange(audit.stream_key())
     found = [{k.decode(): v.decode() for k, v in fields.items()} for _id, fields in entries]
     return [e for e in found if e["action"] == action]
 
