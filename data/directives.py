@@ -14,7 +14,7 @@ import redis
 import shapely
 
 from data import audit, runtime, users
-from data.access import AccessDenied, Principal, current_principal
+from data.access import AccessDenied, current_principal, require
 from data.events import directives_channel
 from data.geo import district_shapes, province_shapes
 from data.sql import sql
@@ -44,15 +44,6 @@ class DirectiveRefused(ValueError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("; ".join(f"{p.field}: {p.code} {p.values or ''}".strip() for p in self.problems))
-
-
-def _principal(permission: str) -> Principal:
-    principal = current_principal()
-    if principal is None:
-        raise AccessDenied("not logged in")
-    if not getattr(principal.role, permission):
-        raise AccessDenied(f"the role {principal.role.name!r} may not do this ({permission})")
-    return principal
 
 
 def jurisdiction(viewer: Viewer) -> str:
@@ -245,7 +236,7 @@ def issue(
     """Issues a directive to each recipient (one directive each, issued together) as the current principal; returns
     their ids. Refused with every problem found (DirectiveRefused), or AccessDenied, or AuditUnavailable when the
     audit log cannot be written (then nothing is stored)."""
-    principal = _principal("issue")
+    principal = require("issue")
     viewer = principal.viewer
     now = now or dt.datetime.now(dt.UTC)
     rules = directive_rules()

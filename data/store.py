@@ -22,10 +22,10 @@ from data.writer import Writer
 log = logging.getLogger(__name__)
 
 # Applied in this order every time a store is opened (every statement is idempotent): the events and geography, then
-# the tables the rules derive, then tracing's, then the committees' directives and the audit log.
+# the tables the rules derive, then tracing's, the audit log's, then the committees' directives.
 SCHEMAS = tuple(
     Path(__file__).with_name(name)
-    for name in ("schema.sql", "rules_schema.sql", "tracing_schema.sql", "directives_schema.sql", "audit_schema.sql")
+    for name in ("schema.sql", "rules_schema.sql", "tracing_schema.sql", "audit_schema.sql", "directives_schema.sql")
 )
 
 

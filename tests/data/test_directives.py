@@ -13,7 +13,7 @@ import redis
 from data import directives as d
 from data import events, runtime, users
 from data.access import AccessDenied, Principal, acting_as, role
-from data.audit import STREAM, AuditUnavailable
+from data.audit import AuditUnavailable, stream_key
 from data.viewer import NATIONAL, Viewer
 from tests.seed import BEN_NGHE, PHUC_XA, TAN_DINH
 
@@ -38,14 +38,14 @@ def audit_entries(store_runtime) -> list[dict]:
     client = runtime.redis_client()
     return [
         {k.decode(): v.decode() for k, v in fields.items()}
-        for _id, fields in client.xrange(STREAM)
+        for _id, fields in client.xrange(stream_key())
         if fields[b"action"].decode().startswith("directive_")
     ]
 
 
 @pytest.fixture
 def store(seeded_runtime):
-    runtime.redis_client().delete(STREAM)
+    runtime.redis_client().delete(stream_key())
     return seeded_runtime
 
 
