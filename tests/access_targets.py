@@ -62,6 +62,13 @@ class Flavour:
         return [self.province, self.case]
 
 
+THINGS = ("province", "district", "ward", "cluster", "case", "person", "venue", "code", "area")
+
+
+def names_a_thing(name: str) -> bool:
+    return any(thing in name.lower() for thing in THINGS) or name.lower() in ("id", "pk", "key")
+
+
 def flavours(store) -> list[Flavour]:
     """One flavour per part of the store (Quận 1 and Quận 3 of HCMC, Hà Nội, Bắc Giang), and two that mix one
     part's areas with another's people (a province's own code beside another province's case)."""
@@ -160,7 +167,9 @@ def page_targets(registry: dict, parts: list[Flavour]) -> list[Target]:
             for path in dict.fromkeys(paths):
                 searches = [""]
                 if not variables:
-                    searches += [f"?{name}={part.pool(name)[0]}" for name in queries]
+                    # Alone: the arguments that name a place, a case, a person or a cluster (a measure or a day
+                    # forged with an id is read as a wrong value, which tests/test_wrong_inputs.py covers).
+                    searches += [f"?{name}={part.pool(name)[0]}" for name in queries if names_a_thing(name)]
                 searches.append("?" + "&".join(f"{name}={part.pool(name)[0]}" for name in queries))
                 for search in searches:
                     if (path, search) in seen_router:  # a mixed part repeats a pure one's single argument
