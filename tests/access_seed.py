@@ -119,12 +119,11 @@ class Secrets:
         ).fetchall()
         for person_id, name, phone, citizen_id, ward, is_case in people:
             where = place(ward)
-            found.add("person_id", str(person_id), where)
+            # A case's id is its person id: found as a case's (press reads clusters by their first case's id).
+            found.add("case_id" if is_case else "person_id", str(person_id), where)
             found.add("name", name, where)
             found.add("phone", phone, where)
             found.add("citizen_id", citizen_id, where)
-            if is_case:
-                found.add("case_id", str(person_id), where)
         for venue_id, name, ward in cursor.execute("SELECT venue_id, name, ward_code FROM venues").fetchall():
             found.add("venue_id", str(venue_id), place(ward))
             found.add("venue_name", name, place(ward))
@@ -159,10 +158,11 @@ class Secrets:
             return any(self.areas[c]["province"] == code for c in viewer.codes)
         return (row["district"] or code) in viewer.codes
 
-    def forbidden(self, viewer: Viewer | None, *, personal: bool, epidemic: bool, ids: bool = True) -> Forbidden:
+    def forbidden(self, viewer: Viewer | None, *, personal: bool, epidemic: bool, contacts: bool = True) -> Forbidden:
         """What a principal with this scope may not be shown (viewer None: nobody logged in, so nothing at all).
-        Without `personal`, nobody's name, phone or identity number; without `epidemic` (or `ids` False), no person,
-        case or venue at all; outside the viewer, nothing of the place."""
+        Without `personal`, nobody's name, phone or identity number; without `contacts`, no id of a person who is not
+        a case (the contacts of a trace); without `epidemic`, no person, case or venue at all; outside the viewer,
+        nothing of the place."""
         values: dict[str, set[str]] = {}
         for kind, entries in self.things.items():
             for value, where in entries:
@@ -171,7 +171,7 @@ class Secrets:
                     outside
                     or (kind in PERSONAL and not personal)
                     or (not epidemic and kind in EPIDEMIC)
-                    or (not ids and kind in IDS)
+                    or (not contacts and kind == "person_id")
                 )
                 if hidden:
                     values.setdefault(kind, set()).add(value)

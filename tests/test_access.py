@@ -53,7 +53,7 @@ class Role:
     viewer: Viewer | None
     personal: bool
     epidemic: bool = True
-    ids: bool = True  # person and case ids (press: aggregates only)
+    contacts: bool = True  # the ids of people who are not cases (press: aggregates only)
 
 
 ROLES = [
@@ -62,7 +62,7 @@ ROLES = [
     Role("province 01", "province01", parse_viewer("province:01"), personal=False),
     Role("district 760", "district760", parse_viewer("district:760"), personal=False),
     Role("tracer 79", "tracer79", parse_viewer("province:79"), personal=True),
-    Role("press", "press", parse_viewer("national"), personal=False, ids=False),
+    Role("press", "press", parse_viewer("national"), personal=False, contacts=False),
     Role("admin", "admin", parse_viewer("national"), personal=False, epidemic=False),
     Role("anonymous", None, None, personal=False, epidemic=False),
 ]
@@ -242,7 +242,9 @@ def test_the_targets_cover_the_app(served: Served) -> None:
 
 @pytest.mark.parametrize("role", ROLES, ids=[r.name for r in ROLES])
 def test_a_role_gets_nothing_outside_its_scope(served: Served, role: Role, record_property) -> None:
-    forbidden = served.secrets.forbidden(role.viewer, personal=role.personal, epidemic=role.epidemic, ids=role.ids)
+    forbidden = served.secrets.forbidden(
+        role.viewer, personal=role.personal, epidemic=role.epidemic, contacts=role.contacts
+    )
     everything = served.secrets.forbidden(None, personal=False, epidemic=False)
     assert forbidden or role.name == "national"
     seen: set[str] = set()  # what the role was shown of its own: the check is not blind
