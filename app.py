@@ -48,9 +48,10 @@ callback_slots.limit(server)
 refusals.register(server)  # 403 / 503 in one line; after the login has set the request's principal
 # Dash takes in the pages' callbacks at its first request, after marking that request as done: a request arriving
 # meanwhile (a second /health while a slow first one sets up) is served with no page callbacks at all, for good.
-# The first request is made here, before the server takes any.
+# The first request is made here, before the server takes any, to a path the login gate lets through (the gate runs
+# before Dash's own setup, so a refused request would leave the setup to the first visitor).
 with server.test_client() as client:
-    client.get("/_dash-dependencies")
+    client.get("/health")
 
 
 def warm_first_view(_version: int | None = None) -> threading.Thread:

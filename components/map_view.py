@@ -100,7 +100,8 @@ def hideout(rows: list[dict], selection: MapSelection, lang: str, *, layer: str)
         return {
             **base,
             "values": values if selection.level == "district" else {},
-            "province": selection.province["code"],
+            # A district officer may not read its province's own row (data/areas.py), so the district says where.
+            "province": selection.province["code"] if selection.province else selection.district["province_code"],
             "selected": selection.district["code"] if selection.district else None,
         }
     return {**base, "values": values if selection.level == "ward" else {}}

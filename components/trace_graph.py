@@ -561,9 +561,12 @@ def cluster_growth_figure(cluster: dict, lang: str) -> go.Figure:
     daily_ticks = len(days) < 2 or (dt.date.fromisoformat(days[-1]) - dt.date.fromisoformat(days[0])).days <= 21
     figure.update_xaxes(type="date", tickformat="%d/%m", dtick=86_400_000 if daily_ticks else None)
     figure.update_yaxes(
-        rangemode="tozero", gridcolor="#f1f3f5", tickformat=",d", dtick=_whole_step(max(counts, default=1))
+        rangemode="tozero",
+        gridcolor="#f1f3f5",
+        tickformat=",d",
+        dtick=_whole_step(max((n for n in counts if n is not None), default=1)),  # a suppressed day is None
     )
-    figure.update_layout(yaxis2={"dtick": _whole_step(total)})
+    figure.update_layout(yaxis2={"dtick": _whole_step(max((n for n in running if n is not None), default=1))})
     return figure
 
 
