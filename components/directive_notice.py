@@ -46,7 +46,8 @@ clientside_callback(
     function(message, known) {
         const parts = String(message || "").split(" ");
         const seq = parts.length > 1 ? Number(parts[1]) : NaN;
-        if (!Number.isSafeInteger(seq) || seq < 0 || seq === known) {
+        // A sequence only grows: an older one (a stream that read it before the last action) is no news.
+        if (!Number.isSafeInteger(seq) || seq < 0 || (Number.isSafeInteger(known) && seq <= known)) {
             return window.dash_clientside.no_update;
         }
         return seq;
@@ -85,8 +86,10 @@ def refresh_directive_seq(_tick: Count | None, known: Count | None) -> int:
 def tell_directive_news(seq: Count, seen: Count | None):
     """A notification per new directive to the reader's committee, and per move the other side made on one it issued."""
     principal = current_principal()
-    if principal is None or not (principal.role.issue or principal.role.receive) or seen is None or seq <= seen:
+    if principal is None or not (principal.role.issue or principal.role.receive) or seen is None:
         return dash.no_update, seq
+    if seq <= seen:  # nothing newer: what was told stays told (moving `seen` back would tell it again)
+        return dash.no_update, dash.no_update
     lang, viewer = current_language(), principal.viewer
     notices = []
     for action in actions_since(viewer, seen):
