@@ -31,8 +31,17 @@ NAVIGATION = (
     ("/handover", "nav.handover"),
     ("/directives", "nav.directives"),
 )
-# Links shown only to some: the directives to the committees that issue or receive them.
-NAVIGATION_FOR = {"/directives": takes_part}
+
+
+def _reads_individuals() -> bool:
+    """Whether the role reads lists of individuals (the press reads aggregates only, and is refused the hand-over)."""
+    principal = current_principal()
+    return principal is not None and not principal.viewer.aggregates_only
+
+
+# Links shown only to some: the directives to the committees that issue or receive them, the hand-over's lists of
+# people to those who may read individuals.
+NAVIGATION_FOR = {"/directives": takes_part, "/handover": _reads_individuals}
 
 
 ADMIN_NAVIGATION = (("/admin", "nav.admin"),)  # the administrator sees no epidemic page
