@@ -13,8 +13,9 @@ into NumPy arrays:
 - households: person → household and household → members;
 - cases: confirmation, sample and symptom onset by person.
 
-New events are appended as further segments (`TraceIndex.refresh`) instead of rebuilding; a full
-rebuild happens when the register changed (new people or venues) or when segments pile up.
+New events are appended as further segments (`TraceIndex.refresh`) instead of rebuilding, and the newest segments
+are merged in memory as they pile up (sizes doubling going back, as in a log-structured store); a full rebuild
+happens only when the register changed in a way appending cannot follow (a new id among the known ones).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ EPOCH_S = 1_577_836_800
 BIAS = 1 << 31  # arrival + BIAS is the (non-negative) low half of a venue key
 NO_EXIT = np.iinfo(np.int32).max
 NO_ONSET = np.iinfo(np.int32).min
-MAX_SEGMENTS = 8  # beyond this many appended segments, refresh rebuilds
+MAX_SEGMENTS = 8  # at most this many segments of each kind: refresh merges the newest ones beyond it
 
 
 @dataclass(frozen=True)
@@ -280,17 +281,38 @@ class CheckinSegment:
         segment.unmatched_exits = unmatched_exits
         return segment
 
-    def close_presences(self, person: np.ndarray, venue: np.ndarray, ts: np.ndarray) -> int:
-        """Ends presences of this segment at exit scans that arrived later (another load); returns how many."""
-        closed = 0
-        for p, v, t in zip(person.tolist(), venue.tolist(), ts.tolist(), strict=True):
-            rows = np.sort(self.by_person[self.person_offsets[p] : self.person_offsets[p + 1]])
-            keys = self.venue_key[rows]  # this person's presences, by (venue, arrival)
-            at = int(np.searchsorted(keys, (v << 32) | (t + BIAS), side="right")) - 1
-            if at >= 0 and keys[at] >> 32 == v and self.exit_end[rows[at]] == NO_EXIT:
-                self.exit_end[rows[at]] = t
-                closed += 1
-        return closed
+    @classmethod
+    def merge(cls, segments: list[CheckinSegment], n_people: int) -> CheckinSegment:
+        """One segment holding the presences of `segments` (oldest first), exits already matched kept as they are:
+        what a build over their loads gives, without reading the loads again (a presence closed by an exit of a
+        later segment keeps that exit, which a rebuild of these loads alone would not see)."""
+        venue_key = np.concatenate([s.venue_key for s in segments])
+        order = np.argsort(venue_key, kind="stable")  # sorted runs, oldest first: a merge, ties in load order
+        venue_key = venue_key[order]
+        exit_end = np.concatenate([s.exit_end for s in segments])[order]
+        person = np.concatenate([s.person for s in segments])[order]
+        del order
+        # As in build: rows grouped by person, each person's by arrival, ties in (venue, arrival) order.
+        by_time = person.astype(np.int64) << 32
+        by_time |= venue_key & 0xFFFFFFFF
+        by_person = np.argsort(by_time, kind="stable").astype(np.int32)
+        del by_time
+        return cls(
+            venue_key=venue_key,
+            exit_end=exit_end,
+            person=person,
+            by_person=by_person,
+            person_offsets=offsets_of(person[by_person], n_people),
+        )
+
+    def latest_arrival(self, p: int, v: int, t: int) -> tuple[int, int] | None:
+        """Person p's last arrival at venue v at or before t in this segment: (its key, its row), or None."""
+        rows = np.sort(self.by_person[self.person_offsets[p] : self.person_offsets[p + 1]])
+        keys = self.venue_key[rows]  # this person's presences, by (venue, arrival)
+        at = int(np.searchsorted(keys, (v << 32) | (t + BIAS), side="right")) - 1
+        if at >= 0 and keys[at] >> 32 == v:
+            return int(keys[at]), int(rows[at])
+        return None
 
     def arrival_at(self, positions: np.ndarray) -> np.ndarray:
         """The arrival (int64 seconds) of the presences at these positions of `by_person`."""
@@ -318,6 +340,23 @@ class CheckinSegment:
 
     def __len__(self) -> int:
         return len(self.venue_key)
+
+
+def close_presences(segments: list[CheckinSegment], person: np.ndarray, venue: np.ndarray, ts: np.ndarray) -> int:
+    """Ends presences of earlier `segments` at exit scans that arrived in a later load: each exit closes the
+    person's last arrival at that venue before it, over all the segments (the newest load's on a tie, as a build's
+    row order has it), if that arrival is still open; returns how many were closed."""
+    closed = 0
+    for p, v, t in zip(person.tolist(), venue.tolist(), ts.tolist(), strict=True):
+        best: tuple[int, CheckinSegment, int] | None = None
+        for segment in segments:  # oldest first: a later segment wins a tie
+            found = segment.latest_arrival(p, v, t)
+            if found is not None and (best is None or found[0] >= best[0]):
+                best = (found[0], segment, found[1])
+        if best is not None and best[1].exit_end[best[2]] == NO_EXIT:
+            best[1].exit_end[best[2]] = t
+            closed += 1
+    return closed
 
 
 @dataclass
@@ -352,6 +391,23 @@ class ContactSegment:
             duration=np.concatenate([duration, duration])[order],
             distance=np.concatenate([distance, distance])[order],
             offsets=offsets_of(owner, n_people),
+        )
+
+    @classmethod
+    def merge(cls, segments: list[ContactSegment], n_people: int) -> ContactSegment:
+        """One segment holding the encounters of `segments` (oldest first), by (person, start), ties in load order."""
+        owner = np.concatenate([np.repeat(np.arange(n_people, dtype=np.int64), np.diff(s.offsets)) for s in segments])
+        start = np.concatenate([s.start for s in segments])
+        key = owner << 32
+        key |= start.astype(np.int64) + BIAS
+        order = np.argsort(key, kind="stable")
+        del key
+        return cls(
+            other=np.concatenate([s.other for s in segments])[order],
+            start=start[order],
+            duration=np.concatenate([s.duration for s in segments])[order],
+            distance=np.concatenate([s.distance for s in segments])[order],
+            offsets=offsets_of(owner[order], n_people),
         )
 
     @functools.cached_property
@@ -461,24 +517,21 @@ class TraceIndex:
         """The index brought up to date with the loads committed since it was built.
 
         Call after each load (e.g. from the writer's commit listener). Appends the new check-ins and
-        encounters as new segments and re-reads the cases; returns a fully rebuilt index instead
-        when the register changed (new people or venues) or too many segments piled up. `upto_load`: also the
+        encounters as new segments (merging the newest ones as they pile up) and re-reads the cases; returns a fully
+        rebuilt index instead when the register changed in a way appending cannot follow. `upto_load`: also the
         load in progress (when `source` reads through the writer's connection inside that load's transaction).
         """
         changes = source.register_changes(self.last_load, upto_load)
         if changes.last_load == self.last_load:
             return self
-        if len(self.checkins) >= MAX_SEGMENTS:
-            return build_index(source, upto_load)
         started = time.perf_counter()
         if (changes.people or changes.venues) and not self._extend_register(source, changes.last_load):
             return build_index(source, upto_load)
         checkins, contacts = _segments(source, self.people, self.venues, self.last_load, changes.last_load)
         for segment in checkins:
-            for earlier in self.checkins:
-                earlier.close_presences(*segment.unmatched_exits)
-        self.checkins = self.checkins + checkins
-        self.contacts = self.contacts + contacts
+            close_presences(self.checkins, *segment.unmatched_exits)
+        self.checkins = _compacted(self.checkins + checkins, CheckinSegment.merge, len(self.people))
+        self.contacts = _compacted(self.contacts + contacts, ContactSegment.merge, len(self.people))
         self.cases = Cases.build(source.cases(_lookback_days()), self.people)
         self.last_load = changes.last_load
         log.info("tracing index refreshed to load %d in %.2f s", self.last_load, time.perf_counter() - started)
@@ -523,6 +576,18 @@ class TraceIndex:
             self.venue_kind = np.concatenate([self.venue_kind, np.array(added_kinds, np.int8)])
             self._rule_arrays = {}
         return True
+
+
+def _compacted(segments: list, merge, n_people: int) -> list:
+    """Segments kept few by merging the newest ones in memory, as a log-structured store does: while the one before
+    the newest is at most twice its size (or there are more than MAX_SEGMENTS), the two become one. Sizes then
+    double going back, so a live feed's small loads cost a few small merges each, and a row is merged again only
+    each time the data behind it doubles, instead of a full rebuild every MAX_SEGMENTS loads (3.5 s on the demo
+    store: a stall of the writer, and of every event waiting behind it, every few seconds)."""
+    segments = list(segments)
+    while len(segments) >= 2 and (len(segments[-2]) <= 2 * len(segments[-1]) or len(segments) > MAX_SEGMENTS):
+        segments[-2:] = [merge(segments[-2:], n_people)]
+    return segments
 
 
 def _lookback_days() -> int:
