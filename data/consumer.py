@@ -160,8 +160,33 @@ class StreamConsumer:
             return 0
         batch = StreamBatch(received)  # decoding and Arrow building overlap the previous batch's commit
         self._wait()
+        # What arrived while the previous batch committed joins this one now, rather than waiting a whole commit
+        # more: an event waits for at most the commit in progress and its own (posted -> visible at a steady rate).
+        more = self.top_up(batch.events)
+        if more:
+            received += more
+            batch = StreamBatch(received)
         self._inflight = self._committer.submit(self._commit, received, batch)
         return len(received)
+
+    def top_up(self, events: int) -> list[Received]:
+        """Entries already in the stream (or carried over), without waiting, up to `max_events` with the `events`
+        the batch holds; an entry that does not fit stays carried for the next batch."""
+        more: list[Received] = []
+        while True:
+            while self._carry:
+                if events + self._carry[0].events > self.max_events:
+                    return more
+                received = self._carry.pop(0)
+                more.append(received)
+                events += received.events
+            if events >= self.max_events:
+                return more
+            found = self.client.xreadgroup(self.group, self.consumer, {self.stream: ">"}, count=READ_ENTRIES)
+            messages = found[0][1] if found else []
+            if not messages:
+                return more
+            self._carry += [_received(entry_id, fields) for entry_id, fields in messages]
 
     def _wait(self) -> None:
         """Waits for the batch being committed; its failure (Redis, at the acknowledgement) is raised here."""

@@ -3,6 +3,8 @@ commit, pending entries of a dead writer claimed and replayed without duplicates
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 
 import pytest
@@ -90,3 +92,34 @@ def test_a_damaged_entry_is_kept_as_refused_and_the_stream_moves_on(register_sto
         "stream entry of format b'9'; this writer reads format b'1'",
     ]
     assert client.xlen(stream) == 0
+
+
+def test_entries_sent_while_a_batch_commits_join_the_next_batch_at_once(register_store: Store, client, stream) -> None:
+    """At a steady feed, an event waits for the batch being committed and its own, not a whole batch more: what
+    arrived during the commit is taken into the next batch when the commit ends, not left for the one after."""
+    from data.derive.tracing import SERVICE
+
+    events = seed_events()
+    gate, first_call = threading.Event(), threading.Event()
+
+    def slow_tracing(con, load_id):  # the first batch's commit holds until the test lets it go
+        if not first_call.is_set():
+            first_call.set()
+            assert gate.wait(30)
+        return SERVICE.trace_load(con, load_id)
+
+    consumer = StreamConsumer(register_store, client, stream=stream, max_events=1_000, tracing=slow_tracing)
+    post(client, stream, events[:5])
+    assert consumer.step() == 1  # batch 1 (5 events) is committing, held in its tracing stage
+    assert first_call.wait(30)
+    post(client, stream, events[5:10])
+    second = threading.Thread(target=consumer.step)
+    second.start()  # reads the entry above, then waits for batch 1's commit
+    time.sleep(consumer.max_wait_s + 0.3)
+    post(client, stream, events[10:20])  # sent during batch 1's commit, after batch 2 was first read
+    gate.set()
+    second.join(30)
+    consumer.drain()
+    assert consumer.stats.batch_events[:2] == [5, 15]
+    stored = sum(counts(register_store).values())
+    assert stored == len(events[:20]) and client.xlen(stream) == 0
