@@ -114,7 +114,8 @@ def test_the_server_warms_the_first_view_for_the_current_version(seeded_runtime)
     pattern = f"pccovid:{seeded_runtime.store_id}:cache:v{runtime.data_version()}:*"
     for key in cache.client.keys(pattern):
         cache.client.delete(key)
-    app.warm_first_view(runtime.data_version()).join(timeout=60)
+    app.warm_first_view(runtime.data_version())
+    assert app.warm_first_view.wait_idle(timeout=60)
     warmed = {k.split(b":")[4] for k in cache.client.keys(pattern)}
     assert {b"overview.headline_figures", b"overview.weekly_summary", b"overview.daily_counts"} <= warmed
 
