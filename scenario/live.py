@@ -215,14 +215,17 @@ class HttpSink:
         body = posted_body(events, self.tokens)
         waited = 0.0
         while True:
+            reused = self._connection is not None
             try:
                 connection = self._connect()
                 connection.request("POST", self._path, body=body, headers=self._headers)
                 response = connection.getresponse()
                 status, answer, retry_after = response.status, response.read(), response.getheader("Retry-After")
             except (OSError, http.client.HTTPException) as error:
-                # The API restarting, or a kept-alive connection it closed: a new connection, after a pause.
                 self._connection = None
+                if reused:  # a kept-alive connection the server closed while idle: a new one at once
+                    continue
+                # The API restarting: a new connection, after a pause.
                 status, answer, retry_after = 0, str(error).encode(), "1"
             if status == 202:
                 break
