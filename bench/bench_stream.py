@@ -258,6 +258,8 @@ def browser_probe(
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
     seen, missed = out.setdefault("seconds", []), out.setdefault("missed", [])
+    # marker event id -> (posted, visible, answered 202) as Unix seconds, for the breakdown
+    shown = out.setdefault("shown", {})
     sink = HttpSink(api, key)
     shows = "([sel, want]) => { const e = document.querySelector(sel); return !!e && e.textContent.replace(/\\D/g, '') === want; }"
     try:
@@ -273,11 +275,13 @@ def browser_probe(
             while not stop.is_set():
                 event = Checkin(MARKER_ID + n, marker.person_id, marker.venue_id, marker.ts, "person_scan")
                 n += 1
-                posted = time.monotonic()
+                posted, posted_at = time.monotonic(), time.time()
                 sink.send([event])
+                answered = time.monotonic() - posted  # the API's 202: the event is on the durable stream
                 try:
                     page.wait_for_function(shows, arg=[FIGURE, str(count + 1)], polling=50, timeout=60_000)
                     seen.append(time.monotonic() - posted)
+                    shown[event.event_id] = (posted_at, posted_at + seen[-1], posted_at + answered)
                 except PlaywrightTimeout:
                     missed.append(n)
                 count = int("".join(c for c in figure.text_content() or "" if c.isdigit()) or 0)
@@ -287,7 +291,7 @@ def browser_probe(
         out["error"] = repr(error)
 
 
-def lag_run(args, client: redis.Redis, stream: str, line: Timeline, served: Served | None = None) -> None:
+def lag_run(args, client: redis.Redis, stream: str, line: Timeline, served: Served | None = None) -> dict:
     """Sends --rate events/s for --duration s in posts every 0.1 s; samples the writer's lag every second; with a
     served app, the browser probe runs meanwhile."""
     sink = StreamSink(client, stream, site="bench") if args.sink == "stream" else HttpSink(args.url, args.key)
@@ -351,7 +355,7 @@ def lag_run(args, client: redis.Redis, stream: str, line: Timeline, served: Serv
         flush=True,
     )
     if probe is None:
-        return
+        return probed
     seen = sorted(probed.get("seconds", []))
     if seen:
         p95 = seen[min(len(seen) - 1, int(len(seen) * 0.95))]
@@ -363,6 +367,39 @@ def lag_run(args, client: redis.Redis, stream: str, line: Timeline, served: Serv
         )
     if "error" in probed:
         print(f"  the browser probe stopped: {probed['error']}", flush=True)
+    return probed
+
+
+def percentiles(values: list[float]) -> str:
+    values = sorted(values)
+    p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
+    return f"median {statistics.median(values):.2f} s, p95 {p95:.2f} s, max {values[-1]:.2f} s"
+
+
+def breakdown(db: Path, shown: dict[int, tuple[float, float, float]]) -> None:
+    """Where posted -> visible went, marker by marker: posted -> its batch committed (the API, the stream, the writer's
+    wait and its transaction, from the store's loads.committed_at), then committed -> visible (the version pushed to
+    the page, the overview's callback, the browser drawing it)."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            """SELECT c.event_id, epoch(l.started_at), epoch(l.committed_at)
+               FROM checkins AS c JOIN loads AS l USING (load_id) WHERE c.event_id IN (SELECT unnest($ids))""",
+            {"ids": list(shown)},
+        ).fetchall()
+    if not rows:
+        return
+    to_stream = [shown[event][2] - shown[event][0] for event, _, _ in rows]
+    to_batch = [started - shown[event][2] for event, started, _ in rows]
+    to_commit = [committed - shown[event][0] for event, _, committed in rows]
+    to_visible = [shown[event][1] - committed for event, _, committed in rows]
+    print(
+        f"  where it went, over {len(rows)} markers: posted -> on the stream (the API's 202) {percentiles(to_stream)}; "
+        f"202 -> handed to the write path {percentiles(to_batch)}; "
+        f"posted -> committed {percentiles(to_commit)}; committed -> visible in the page {percentiles(to_visible)}",
+        flush=True,
+    )
 
 
 class Served(NamedTuple):
@@ -437,6 +474,7 @@ def served(args, history: Path, line: Timeline) -> Iterator[Served]:
 
 def run_http(args, history: Path, line: Timeline) -> None:
     """Throughput and lag through HTTP: against the servers the bench starts, or a running one (--url)."""
+    probed: dict = {}
     with contextlib.ExitStack() as stack:
         app = None
         if args.url:
@@ -450,8 +488,10 @@ def run_http(args, history: Path, line: Timeline) -> None:
         throughput(args, client, stream, line)
         if args.duration > 0:
             print(f"lag at {args.rate:,} events/s through the API for {args.duration:.0f} s:", flush=True)
-            lag_run(args, client, stream, line, app)
+            probed = lag_run(args, client, stream, line, app)
         client.close()
+    if probed.get("shown") and app is not None:
+        breakdown(history.parent / "served" / "run.duckdb", probed["shown"])
 
 
 def main() -> None:
