@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 
 import dash
 
@@ -54,12 +55,15 @@ with server.test_client() as client:
     client.get("/health")
 
 
+WARM_EVERY_S = 10.0
+
+
 class _FirstViewWarmer:
     """Computes the overview's first view for this deployment in the background, at start and after every commit, so
     the data cache is filled for the new data version before the first visitor asks (a cold view costs about 0.7 s at
     the national scale, a warm one 0.1 s). One warm-up at a time: commits that come while one runs (a live feed
-    commits every second) are taken together by one more run after it, not by a thread each competing with the
-    writer and the pages for the same cores."""
+    commits every second) are taken together by one more run, at most every WARM_EVERY_S, not by a thread each
+    competing with the writer and the pages for the same cores."""
 
     def __init__(self) -> None:
         self._lock = threading.Condition()
@@ -81,6 +85,7 @@ class _FirstViewWarmer:
 
     def _run(self) -> None:
         while True:
+            started = time.monotonic()
             try:
                 with server.test_request_context("/"), acting_as(deployment_principal("warm-up")):
                     dash.page_registry["pages.overview"]["layout"]()
@@ -92,6 +97,9 @@ class _FirstViewWarmer:
                     self._lock.notify_all()
                     return
                 self._again = False
+            # A live feed commits every second or so: the overview is warmed at most every WARM_EVERY_S then (a
+            # visitor in between computes it once, cached for everyone), not continuously on one of the two cores.
+            time.sleep(max(0.0, WARM_EVERY_S - (time.monotonic() - started)))
 
 
 warm_first_view = _FirstViewWarmer()
