@@ -47,7 +47,7 @@ from tracing.evaluate import cluster_quality, recall  # noqa: E402
 from tracing.index import EPOCH_S  # noqa: E402
 from tracing.links import VN_OFFSET_S, infectious_window  # noqa: E402
 from tracing.single import trace_row  # noqa: E402
-from tracing.tracer import cases_confirmed_on, rule_for, trace_json, trace_many_json, trace_rows  # noqa: E402
+from tracing.tracer import cases_confirmed_on, rule_for, trace_many, trace_rows  # noqa: E402
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 COMPLETE = ("people.parquet", "venues.parquet", "tests.parquet", "infections.parquet")
@@ -436,23 +436,14 @@ def main() -> None:
         ours_f1.append((time.perf_counter() - t) * 1000)
         f1_sizes.append(len(result["f1"]))
         ours_sets.append(f1_and_points(result))
-    # The full trace as `pccovid trace` prints it: the CONTRACT §3 JSON text, written from the arrays.
-    for case in sample[:20]:
-        trace_json(index, case)
     for case in sample:
         t, c = time.perf_counter(), time.thread_time()
-        text = trace_json(index, case)
+        result = trace(index, case)
         cpu_full.append((time.thread_time() - c) * 1000)
         ours_full.append((time.perf_counter() - t) * 1000)
-        f2_sizes.append(text.count('"through": '))
-    # The same traces as Python dicts (`tracing.trace`, one dict per link: what the text path avoids) and as arrays,
-    # the form the tracing stage stores (contact_table).
-    ours_dicts, cpu_dicts = [], []
-    for case in sample:
-        t, c = time.perf_counter(), time.thread_time()
-        trace(index, case)
-        cpu_dicts.append((time.thread_time() - c) * 1000)
-        ours_dicts.append((time.perf_counter() - t) * 1000)
+        f2_sizes.append(len(result["f2"]))
+    # The same traces as arrays, the form the tracing stage stores (contact_table): what is left once the CONTRACT §3
+    # dicts, one per F2, are not built.
     ours_arrays, cpu_arrays = [], []
     for row in rows.tolist():
         t, c = time.perf_counter(), time.thread_time()
@@ -470,9 +461,9 @@ def main() -> None:
     peak_f1 = trace_rows(index, peak_rows, rule, f2=False).results()
     ours_peak_f1 = time.perf_counter() - t
     t = time.perf_counter()
-    peak_full = trace_many_json(index, peak_cases)  # as `pccovid trace --all-cases` writes them
+    peak_full = trace_many(index, peak_cases)
     ours_peak_full = time.perf_counter() - t
-    peak_f2 = sum(text.count('"through": ') for text in peak_full)
+    peak_f2 = sum(len(r["f2"]) for r in peak_full)
     del peak_full
 
     print(f"\n== {args.preset}: one trace, case by case ({len(sample)} random cases; {load_one}) ==")
@@ -481,15 +472,10 @@ def main() -> None:
         f"{statistics.mean(f1_sizes):.1f}"
     )
     print(
-        f"  ours F1 + F2 + points   {percentiles(ours_full)}   CPU p95 {p95(cpu_full):7.2f} ms   (JSON text) mean F2 "
+        f"  ours F1 + F2 + points   {percentiles(ours_full)}   CPU p95 {p95(cpu_full):7.2f} ms   mean F2 "
         f"{statistics.mean(f2_sizes):,.1f}, p95 {p95(f2_sizes):,.0f}, largest {max(f2_sizes):,}"
     )
-    print(
-        f"    the same as dicts     {percentiles(ours_dicts)}   CPU p95 {p95(cpu_dicts):7.2f} ms   (tracing.trace: a dict per link)"
-    )
-    print(
-        f"    the same as arrays    {percentiles(ours_arrays)}   CPU p95 {p95(cpu_arrays):7.2f} ms   (what the tracing stage stores)"
-    )
+    print(f"    of which as arrays    {percentiles(ours_arrays)}   CPU p95 {p95(cpu_arrays):7.2f} ms   (no JSON dicts)")
 
     if not args.no_postgres:
         import psycopg
@@ -535,7 +521,7 @@ def main() -> None:
             print(f"  against ours, {len(sample)} random cases: {agreement(ours_sets, pg_sets)}")
     print(f"\n== {args.preset}: all {len(peak_cases):,} cases confirmed on the peak day {peak} ({load_peak}) ==")
     print(f"  ours batched F1 + points       {ours_peak_f1 * 1000:9.1f} ms")
-    print(f"  ours batched F1 + F2 + points  {ours_peak_full * 1000:9.1f} ms   ({peak_f2:,} F2 named; JSON text)")
+    print(f"  ours batched F1 + F2 + points  {ours_peak_full * 1000:9.1f} ms   ({peak_f2:,} F2 named)")
     if not args.no_postgres:
         print(f"  PostgreSQL one by one F1 + points {pg_peak * 1000:9.1f} ms  ({pg_peak / ours_peak_f1:.1f}× ours)")
         print(
