@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import logging
 import os
 import shutil
@@ -561,12 +562,16 @@ def _open_index(db: str):
         store.close()
 
 
+def _write_trace(result: dict) -> None:
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, separators=(", ", ": ")))
+    sys.stdout.write("\n")
+
+
 def cmd_trace(args: argparse.Namespace) -> None:
-    """One case's trace as JSON, or every confirmed case's as JSON lines by confirmation time (CONTRACT §2–3); the
-    text is written from the trace's arrays (tracing/json_text.py), as json.dumps would write the result."""
+    """One case's trace as JSON, or every confirmed case's as JSON lines by confirmation time (CONTRACT §2–3)."""
     import numpy as np
 
-    from tracing import NotACase, trace_json, trace_many_json
+    from tracing import NotACase, trace, trace_many
 
     if args.all_cases:
         if args.as_of:
@@ -575,17 +580,14 @@ def cmd_trace(args: argparse.Namespace) -> None:
         cases = index.cases
         order = np.lexsort((cases.person_id, cases.confirmed))
         for begin in range(0, len(order), TRACE_BATCH):
-            sys.stdout.write(
-                "".join(
-                    text + "\n" for text in trace_many_json(index, cases.person_id[order[begin : begin + TRACE_BATCH]])
-                )
-            )
+            for result in trace_many(index, cases.person_id[order[begin : begin + TRACE_BATCH]]):
+                _write_trace(result)
         sys.stdout.flush()
         return
     as_of = parse_instant(args.as_of) if args.as_of else None
     index = _open_index(args.db)
     try:
-        sys.stdout.write(trace_json(index, args.person, as_of=as_of) + "\n")
+        _write_trace(trace(index, args.person, as_of=as_of))
     except NotACase as exc:
         raise CommandError(str(exc)) from exc
 

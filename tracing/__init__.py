@@ -3,7 +3,7 @@ it, and the trace of a case (CONTRACT §3). Imports only NumPy, PyArrow, the sta
 layer reads the store for it and stores its results (data/tracing_source.py, data/derive/tracing.py)."""
 
 from tracing.index import IndexSource, TraceIndex, build_index
-from tracing.tracer import NotACase, cases_confirmed_on, trace, trace_json, trace_many, trace_many_json, trace_rows
+from tracing.tracer import NotACase, cases_confirmed_on, trace, trace_many, trace_rows
 
 __all__ = [
     "IndexSource",
@@ -12,8 +12,6 @@ __all__ = [
     "build_index",
     "cases_confirmed_on",
     "trace",
-    "trace_json",
     "trace_many",
-    "trace_many_json",
     "trace_rows",
 ]

@@ -246,17 +246,9 @@ def _times_of_day() -> np.ndarray:
 
 def _iso(seconds: np.ndarray) -> list[str]:
     """ISO 8601 in Viet Nam's time with its offset, e.g. 2021-08-02T09:10:00+07:00."""
-    if not len(seconds):
-        return []
-    return iso_codes(seconds).view("<U25").ravel().tolist()
-
-
-def iso_codes(seconds: np.ndarray) -> np.ndarray:
-    """The ISO 8601 texts of `seconds` (Viet Nam's time, with its offset) as code points, one row of 25 per value."""
     local = np.asarray(seconds, np.int64) + (EPOCH_S + VN_OFFSET_S)
-    out = np.empty((len(local), 25), np.uint32)
     if not len(local):
-        return out
+        return []
     # The strings are laid out as code points of a fixed-width array, each day's text formatted once and each time of
     # day taken from a table, so that the only per-value Python work is `tolist` making the str: a long F2 list has
     # tens of thousands, over a few days.
@@ -268,9 +260,10 @@ def iso_codes(seconds: np.ndarray) -> np.ndarray:
     else:
         day_of, which = np.unique(day, return_inverse=True)
     day_text = np.datetime_as_string(day_of.astype("datetime64[D]")).astype("<U10").view(np.uint32).reshape(-1, 10)
+    out = np.empty((len(local), 25), np.uint32)
     out[:, :10] = day_text[which]
     out[:, 10:] = _times_of_day()[second]
-    return out
+    return out.view("<U25").ravel().tolist()
 
 
 _FEW_RUNS = 16  # a list with more runs of one kind (a batch's) is built row by row

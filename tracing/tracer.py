@@ -18,7 +18,6 @@ import numpy as np
 from rules.tracing import TracingRule, risk_rule, tracing_rule_in_force
 from tracing.exposures import exposures, second_degree
 from tracing.index import EPOCH_S, TraceIndex
-from tracing.json_text import trace_texts
 from tracing.links import DAY_S, VN_OFFSET_S, BatchTrace, infectious_window, strongest
 from tracing.risk import in_risk_order
 from tracing.single import trace_row
@@ -114,48 +113,6 @@ def trace(
     return result
 
 
-def trace_json(
-    index: TraceIndex,
-    case: int,
-    rule: TracingRule | None = None,
-    *,
-    as_of: dt.datetime | None = None,
-    f2: bool = True,
-    points: bool = True,
-) -> str:
-    """`trace(...)` as the JSON text `pccovid trace` prints, written from the arrays (tracing.json_text) without
-    building a dict per link; `elapsed_ms` runs until the text is ready."""
-    started = time.perf_counter()
-    as_of_s = None if as_of is None else int(as_of.timestamp()) - EPOCH_S
-    row = case_row(index, case, as_of_s)
-    rule = rule or rule_for(index, row)
-    return trace_texts(trace_row(index, row, rule, f2=f2, points=points, as_of=as_of_s), started)[0]
-
-
-def trace_many_json(index: TraceIndex, cases: list[int] | np.ndarray) -> list[str]:
-    """`trace_many(...)` as JSON texts, in the order given; each `elapsed_ms` is its share of the batch's time until
-    the texts are ready."""
-    rows = index.cases.find(np.asarray(cases, np.int64))
-    if (rows < 0).any():
-        raise NotACase(f"person {np.asarray(cases)[rows < 0][0]} is not a confirmed case")
-    out: list[str | None] = [None] * len(rows)
-    for rule, positions in _positions_by_rule(index, rows):
-        batch = trace_rows(index, rows[positions], rule)
-        batch_started = time.perf_counter() - batch.seconds
-        for position, text in zip(positions, trace_texts(batch, batch_started), strict=True):
-            out[position] = text
-    return out  # type: ignore[return-value]
-
-
-def _positions_by_rule(index: TraceIndex, rows: np.ndarray) -> list[tuple[TracingRule, list[int]]]:
-    """The positions in `rows` grouped by the rule version each case is traced under, versions in order of appearance."""
-    by_rule: dict[str, tuple[TracingRule, list[int]]] = {}
-    for i, row in enumerate(rows.tolist()):
-        rule = rule_for(index, row)
-        by_rule.setdefault(rule.name, (rule, []))[1].append(i)
-    return list(by_rule.values())
-
-
 def trace_many(index: TraceIndex, cases: list[int] | np.ndarray, *, f2: bool = True, points: bool = True) -> list[dict]:
     """The traces of many cases at once (e.g. all confirmed on one day), in the order given.
 
@@ -165,9 +122,15 @@ def trace_many(index: TraceIndex, cases: list[int] | np.ndarray, *, f2: bool = T
     rows = index.cases.find(np.asarray(cases, np.int64))
     if (rows < 0).any():
         raise NotACase(f"person {np.asarray(cases)[rows < 0][0]} is not a confirmed case")
+    by_rule: dict[str, list[int]] = {}
+    rules = {}
+    for i, row in enumerate(rows.tolist()):
+        rule = rule_for(index, row)
+        rules[rule.name] = rule
+        by_rule.setdefault(rule.name, []).append(i)
     out: list[dict | None] = [None] * len(rows)
-    for rule, positions in _positions_by_rule(index, rows):
-        batch = trace_rows(index, rows[positions], rule, f2=f2, points=points)
+    for name, positions in by_rule.items():
+        batch = trace_rows(index, rows[positions], rules[name], f2=f2, points=points)
         for position, result in zip(positions, batch.results(), strict=True):
             out[position] = result
     return out  # type: ignore[return-value]

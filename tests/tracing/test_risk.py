@@ -12,12 +12,17 @@ import pytest
 from openpyxl import load_workbook
 
 import rules.tracing as tracing_rules
+import scenario
 from components.trace_graph import contact_rows, contacts_workbook
 from data import runtime
+from data.loader import load_dataset
+from data.store import Store
 from data.tracing import case_contacts, case_trace, case_watch
+from data.tracing_source import TracingSource
 from data.viewer import Viewer
 from rules.tracing import risk_rule, watch_rule
 from rules.venues import VENUE_KINDS
+from tracing import build_index
 from tracing.evaluate import recall
 from tracing.links import HOUSEHOLD, PROXIMITY, VENUE, Links
 from tracing.risk import in_risk_order, risk_ranks, stored_risk_ranks
@@ -109,6 +114,18 @@ def test_a_risk_table_that_does_not_read_is_refused(tmp_path: Path, monkeypatch:
     finally:
         monkeypatch.undo()
         risk_rule.cache_clear()
+
+
+@pytest.fixture(scope="module", params=["test", "community-test"])
+def shape(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A store loaded with the preset's scenario, and its tracing index."""
+    folder = tmp_path_factory.mktemp(request.param)
+    scenario.generate(folder / "dataset", **scenario.preset(request.param))
+    store = Store(folder / "store.duckdb")
+    load_dataset(store, folder / "dataset")
+    source = TracingSource(store.cursor())
+    yield store, build_index(source), source
+    store.close()
 
 
 def _key(contact: dict, kind_of: dict[int, str]) -> tuple[int, float]:
