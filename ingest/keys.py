@@ -48,9 +48,16 @@ def public_keys(client: redis.Redis) -> dict[int, PublicKey]:
     }
 
 
+def _ids_in(folder: Path) -> list[int]:
+    """The ids of the private keys in `folder` (qr-<id>.key)."""
+    return [int(path.stem[3:]) for path in folder.glob("qr-*.key") if path.stem[3:].isdigit()]
+
+
 def _create(client: redis.Redis, folder: Path) -> int:
     ring = _ring(client)
-    key_id = max(ring, default=0) + 1
+    # An id after every key Redis knows and every private key on disk: a Redis that lost its keyring (another
+    # REDIS_URL, a reset) leaves the old private keys beside the store, and one is never overwritten nor reused.
+    key_id = max([*ring, *_ids_in(folder)], default=0) + 1
     if key_id > 0xFFFF:
         raise KeyringError("no key id left (65,535 keys made)")
     private = Ed25519PrivateKey.generate()

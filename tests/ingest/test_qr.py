@@ -82,6 +82,19 @@ def test_rotation_keeps_old_tokens_until_their_key_is_retired(ingest_redis, keys
         keys.retire(ingest_redis, 9)
 
 
+def test_a_keyring_lost_from_redis_never_reuses_a_private_key_left_on_disk(ingest_redis, keys_folder: Path) -> None:
+    """Another REDIS_URL, or a reset, forgets the keyring but not the private keys beside the store: the next key
+    takes a fresh id instead of failing on (or overwriting) qr-1.key."""
+    old = keys.issue(ingest_redis, 1, days=5, folder=keys_folder)
+    old_private = (keys_folder / "qr-1.key").read_text()
+    ingest_redis.delete(keys.KEYS)
+    token = keys.issue(ingest_redis, 1, days=5, folder=keys_folder)
+    assert (keys_folder / "qr-1.key").read_text() == old_private
+    verifier = Verifier(keys.public_keys(ingest_redis))
+    assert verifier.verify(token, NOW).key_id == 2
+    assert refusal(verifier, old) is Refusal.UNKNOWN_KEY
+
+
 def test_qr_issue_prints_the_token_and_writes_the_image(ingest_url: str, ingest_redis, tmp_path: Path) -> None:
     png = tmp_path / "qr.png"
     env = {**os.environ, "REDIS_URL": ingest_url, "PCCOVID_KEYS_DIR": str(tmp_path / "keys")}
