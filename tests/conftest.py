@@ -121,13 +121,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, seed_dir: Path, redis_
     yield from serve(db, redis_url, folder)
 
 
-def serve(db: Path, redis_url: str, folder: Path, env: dict[str, str] | None = None):
+def serve(db: Path, redis_url: str, folder: Path, env: dict[str, str] | None = None, args: list[str] | None = None):
     """Runs `pccovid serve` on a store (gunicorn on a free port), yields its base URL, stops it afterwards; `env`
-    adds variables (e.g. PCCOVID_VIEWER) to the server's environment."""
+    adds variables (e.g. PCCOVID_VIEWER) to the server's environment, `args` options to its command."""
     port = free_port()
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "serve", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "cli", "serve", "--db", str(db), "--port", str(port), *(args or [])],
         cwd=ROOT,
         env={
             **os.environ,
