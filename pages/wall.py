@@ -21,7 +21,7 @@ from components.map_view import legend
 from components.redraw import Drawn, only_changed
 from components.wall_view import levels_table, wall_outputs
 from data.access import current_viewer
-from data.areas import bounds
+from data.areas import area, bounds
 from data.config import stale_seconds
 from data.directives import wall_summary
 from data.wall import live_arrivals, minute_of, newest_cases
@@ -47,6 +47,15 @@ PANEL_COUNT = 4
 ns = Namespace("pccovid", "map")
 
 
+def _title(lang: str) -> str:
+    """The wall's title names what it shows: the country, or the viewer's provinces or districts."""
+    viewer = current_viewer()
+    if viewer.level == "national":
+        return t("wall.title", lang)
+    names = [found["name"] for code in viewer.codes if (found := area(viewer, code)) is not None]
+    return t("wall.title_of", lang, name=", ".join(names) or ", ".join(viewer.codes))
+
+
 def layout(seconds: UrlValue = None, **_query: UrlValue) -> html.Div:
     lang = current_language()
     # ?seconds=N sets the rotation (2 to 600 s), for rooms that want it slower and for tests.
@@ -63,7 +72,7 @@ def layout(seconds: UrlValue = None, **_query: UrlValue) -> html.Div:
             html.Div(
                 [
                     html.Div(
-                        [html.Img(src=dash.get_asset_url("logo.svg"), height=56), html.Span(t("wall.title", lang))],
+                        [html.Img(src=dash.get_asset_url("logo.svg"), height=56), html.Span(_title(lang))],
                         className="wall-title",
                     ),
                     html.Div(id=HEADLINE, className="wall-headline"),
