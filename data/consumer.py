@@ -107,32 +107,33 @@ class StreamConsumer:
             if start == "0-0":
                 return claimed
 
-    def read(self, block_ms: int = IDLE_BLOCK_MS) -> list[Received]:
+    def read(self, block_ms: int = IDLE_BLOCK_MS, held: int = 0) -> list[Received]:
         """The next batch of new entries: up to `max_events` events (never splitting an entry; one larger entry makes
         a batch alone), waiting at most `max_wait_s` after the first entry for more; [] when none arrived within
-        `block_ms`. Entries read beyond the bound wait, delivered to this consumer, for the next batch."""
+        `block_ms`. Entries read beyond the bound wait, delivered to this consumer, for the next batch. With `held`,
+        the events of a batch being topped up: only what is in the stream now is added, without waiting."""
         got: list[Received] = []
-        events = 0
+        events = held
         deadline = None
         while True:
             while self._carry:
-                if got and events + self._carry[0].events > self.max_events:
+                if (got or held) and events + self._carry[0].events > self.max_events:
                     return got
                 received = self._carry.pop(0)
                 got.append(received)
                 events += received.events
             if events >= self.max_events:
                 return got
-            if deadline is None and got:
-                deadline = time.monotonic() + self.max_wait_s
-            if deadline is None:
-                wait_ms = block_ms
-            else:
-                wait_ms = int((deadline - time.monotonic()) * 1000)
-                if wait_ms <= 0:
+            block = None  # topping up: no wait
+            if not held:
+                if deadline is None and got:
+                    deadline = time.monotonic() + self.max_wait_s
+                wait_ms = block_ms if deadline is None else int((deadline - time.monotonic()) * 1000)
+                if deadline is not None and wait_ms <= 0:
                     return got
+                block = max(1, wait_ms)
             found = self.client.xreadgroup(
-                self.group, self.consumer, {self.stream: ">"}, count=READ_ENTRIES, block=max(1, wait_ms)
+                self.group, self.consumer, {self.stream: ">"}, count=READ_ENTRIES, block=block
             )
             messages = found[0][1] if found else []
             if not messages:
@@ -162,31 +163,12 @@ class StreamConsumer:
         self._wait()
         # What arrived while the previous batch committed joins this one now, rather than waiting a whole commit
         # more: an event waits for at most the commit in progress and its own (posted -> visible at a steady rate).
-        more = self.top_up(batch.events)
+        more = self.read(held=batch.events)
         if more:
             received += more
             batch = StreamBatch(received)
         self._inflight = self._committer.submit(self._commit, received, batch)
         return len(received)
-
-    def top_up(self, events: int) -> list[Received]:
-        """Entries already in the stream (or carried over), without waiting, up to `max_events` with the `events`
-        the batch holds; an entry that does not fit stays carried for the next batch."""
-        more: list[Received] = []
-        while True:
-            while self._carry:
-                if events + self._carry[0].events > self.max_events:
-                    return more
-                received = self._carry.pop(0)
-                more.append(received)
-                events += received.events
-            if events >= self.max_events:
-                return more
-            found = self.client.xreadgroup(self.group, self.consumer, {self.stream: ">"}, count=READ_ENTRIES)
-            messages = found[0][1] if found else []
-            if not messages:
-                return more
-            self._carry += [_received(entry_id, fields) for entry_id, fields in messages]
 
     def _wait(self) -> None:
         """Waits for the batch being committed; its failure (Redis, at the acknowledgement) is raised here."""

@@ -28,15 +28,21 @@ def health(base: str) -> dict:
         return json.loads(response.read())
 
 
-def test_the_server_commits_what_arrives_on_its_stream(tmp_path: Path, redis_url: str) -> None:
-    register = tmp_path / "register"
+def register_store(folder: Path) -> Path:
+    """A store holding the seed's people and venues only (the register the events refer to)."""
+    register = folder / "register"
     register.mkdir()
     for name in ("people", "venues"):
         pq.write_table(seed.table(name), register / f"{name}.parquet")
-    db = tmp_path / "store.duckdb"
+    db = folder / "store.duckdb"
     store = Store(db)
     load_dataset(store, register)
     store.close()
+    return db
+
+
+def test_the_server_commits_what_arrives_on_its_stream(tmp_path: Path, redis_url: str) -> None:
+    db = register_store(tmp_path)
     stream = f"pccovid:test-serve:{uuid.uuid4().hex[:8]}"
     client = redis.Redis.from_url(redis_url)
     server = serve(db, redis_url, tmp_path, env={"PCCOVID_STREAM": stream})
@@ -69,14 +75,7 @@ def test_serve_replay_posts_the_last_days_through_its_own_api(tmp_path: Path, re
     in the environment only (never on a command line, which `ps` shows), and the replayed events reach the store
     through the server's own API and writer."""
     dataset = seed.write_seed(tmp_path / "dataset")
-    register = tmp_path / "register"
-    register.mkdir()
-    for name in ("people", "venues"):
-        pq.write_table(seed.table(name), register / f"{name}.parquet")
-    db = tmp_path / "store.duckdb"
-    store = Store(db)
-    load_dataset(store, register)
-    store.close()
+    db = register_store(tmp_path)
     stream = f"pccovid:test-replay:{uuid.uuid4().hex[:8]}"
     client = redis.Redis.from_url(redis_url)
     # The replay starts as soon as the server listens, maybe before it answers /health: `ps` is watched from the
