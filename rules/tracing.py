@@ -90,6 +90,7 @@ class ClusterRule:
     incubation_days: int  # a link counts when the case was confirmed within this many days after the exposure
     likely_exposure_days: float  # between equal links, the exposure nearest this long before the window opened
     source_order: tuple[str, ...]  # link kinds (trace_contacts.via), strongest first; others are no source
+    source_venue_kinds: tuple[str, ...]  # venue kinds where a shared venue names a source (closed rooms)
 
 
 SOURCE_KINDS = ("household", "proximity", "venue")
@@ -104,12 +105,19 @@ def cluster_rule() -> ClusterRule:
         incubation_days=int(entry["incubation_days"]),
         likely_exposure_days=float(entry["likely_exposure_days"]),
         source_order=tuple(entry["source_order"]),
+        source_venue_kinds=tuple(entry["source_venue_kinds"]),
     )
     unknown = set(rule.source_order) - set(SOURCE_KINDS)
     if rule.incubation_days <= 0 or rule.likely_exposure_days < 0 or unknown or not rule.source_order:
         raise ValueError(
             f"{_FILE.name} [cluster]: incubation_days must be > 0, likely_exposure_days >= 0 and source_order a "
             f"non-empty list of {', '.join(SOURCE_KINDS)}"
+        )
+    strange = sorted(set(rule.source_venue_kinds) - set(VENUE_KINDS))
+    if strange:
+        raise ValueError(
+            f"{_FILE.name} [cluster]: source_venue_kinds names no venue kind: {', '.join(strange)} "
+            f"(kinds are {', '.join(VENUE_KINDS)})"
         )
     return rule
 

@@ -48,7 +48,8 @@ _FORGET_RETRACED = (
 
 def cluster_rule_params() -> dict:
     """The cluster rule in force as the parameters of tracing/cluster_links.sql and tracing/source_links.sql."""
-    return {"incubation_days": cluster_rule().incubation_days}
+    rule = cluster_rule()
+    return {"incubation_days": rule.incubation_days, "source_venue_kinds": list(rule.source_venue_kinds)}
 
 
 def _store_id(con: duckdb.DuckDBPyConnection) -> str:

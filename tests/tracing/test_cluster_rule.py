@@ -135,3 +135,34 @@ def test_the_rule_file_names_its_parameters_and_reasons() -> None:
     assert rule.source_order == ("household", "proximity", "venue")
     assert rule.incubation_days == 14 and rule.likely_exposure_days == 3
     assert "nguồn lây" in rule.source
+
+
+def test_a_shared_venue_names_a_source_only_in_a_closed_room(store) -> None:
+    """At a market, a supermarket, a school or a residential block the check-ins cannot tell who shared air: such a
+    link is no source (nor does it tie two cases together); at a cafe or a factory it is."""
+    from data.derive.tracing import cluster_rule_params
+    from data.sql import sql
+
+    rule = cluster_rule()
+    assert "market" not in rule.source_venue_kinds and "school" not in rule.source_venue_kinds
+    assert {"office", "factory", "cafe"} <= set(rule.source_venue_kinds)
+    con = store.cursor()
+    con.execute("BEGIN")
+    try:
+        # Case 11 and case 12 (one household) met, say, at the market (venue 1) and at the cafe (venue 2) as well.
+        for venue in (1, 2):
+            con.execute(
+                """INSERT INTO trace_contacts (case_id, person_id, degree, via, venue_id, exposure_ts, overlap_s,
+                       ward_code, rule_version, load_id)
+                   SELECT case_id, person_id, 1, 'venue', $venue, exposure_ts, 3600, ward_code, rule_version, load_id
+                   FROM trace_contacts WHERE case_id = 11 AND person_id = 12 AND degree = 1 AND via = 'household'""",
+                {"venue": venue},
+            )
+        con.register("scope_cases", pa.table({"case_id": pa.array([11, 12], pa.int64())}))
+        con.register("new_traces", pa.table({"case_id": pa.array([11], pa.int64())}))
+        sources = con.execute(sql("tracing/source_links"), cluster_rule_params()).fetchall()
+        ties = con.execute(sql("tracing/cluster_links"), cluster_rule_params()).fetchall()
+    finally:
+        con.execute("ROLLBACK")
+    assert sorted((s[0], s[1], s[2], s[3]) for s in sources) == [(11, 12, "household", None), (11, 12, "venue", 2)]
+    assert sorted(ties) == [(11, 12), (11, 12), (12, 11)]
