@@ -8,10 +8,19 @@ from dash import html
 from components.figures import wall_cases_figure
 from components.i18n import date, number, t
 from components.map_view import MapSelection, hideout
+from data.areas import area
 from data.maps import area_measure, last_day
 from data.overview import daily_counts, weekly_summary
 from data.viewer import Viewer
 from data.wall import levels_changed
+
+
+def wall_province(viewer: Viewer) -> dict | None:
+    """The province a provincial committee's wall shows by district (its map zoomed to it, its hotspots its
+    districts), or None for a wall that shows the country by province."""
+    if viewer.level != "province" or len(viewer.codes) != 1:
+        return None
+    return area(viewer, viewer.codes[0])
 
 
 def wall_outputs(viewer: Viewer, lang: str, version: int) -> tuple:
@@ -19,7 +28,9 @@ def wall_outputs(viewer: Viewer, lang: str, version: int) -> tuple:
     day = last_day(viewer)
     if not day:
         return {}, wall_cases_figure(daily_counts(viewer), lang, version), t("wall.no_data", lang), ""
-    rows = area_measure(viewer, "province", None, "new_cases_7d_per_100k", day)
+    province = wall_province(viewer)
+    level = "district" if province else "province"
+    rows = area_measure(viewer, level, province["code"] if province else None, "new_cases_7d_per_100k", day)
     week = weekly_summary(viewer, day)
     top = sorted((r for r in rows if r["value"]), key=lambda r: -r["value"])[:10]
     hotspots = html.Table(
@@ -27,7 +38,7 @@ def wall_outputs(viewer: Viewer, lang: str, version: int) -> tuple:
             html.Thead(
                 html.Tr(
                     [
-                        html.Th(t("wall.col.province", lang)),
+                        html.Th(t(f"wall.col.{level}", lang)),
                         html.Th(t("wall.col.cases_7d", lang)),
                         html.Th(t("wall.col.rate", lang)),
                     ]
@@ -61,7 +72,7 @@ def wall_outputs(viewer: Viewer, lang: str, version: int) -> tuple:
         ),
     ]
     return (
-        hideout(rows, MapSelection(day=day), lang, layer="province"),
+        hideout(rows, MapSelection(day=day, province=province), lang, layer=level),
         wall_cases_figure(daily_counts(viewer), lang, version),
         hotspots,
         headline,

@@ -19,7 +19,7 @@ from components.i18n import current_language, t
 from components.inputs import Count, Ignored, UrlValue, WallSeconds, typed, url_value
 from components.map_view import legend
 from components.redraw import Drawn, only_changed
-from components.wall_view import levels_table, wall_outputs
+from components.wall_view import levels_table, wall_outputs, wall_province
 from data.access import current_viewer
 from data.areas import area, bounds
 from data.config import stale_seconds
@@ -52,7 +52,7 @@ def _title(lang: str) -> str:
     viewer = current_viewer()
     if viewer.level == "national":
         return t("wall.title", lang)
-    names = [found["name"] for code in viewer.codes if (found := area(viewer, code)) is not None]
+    names = [found["short_name"] for code in viewer.codes if (found := area(viewer, code)) is not None]
     return t("wall.title_of", lang, name=", ".join(names) or ", ".join(viewer.codes))
 
 
@@ -89,15 +89,27 @@ def layout(seconds: UrlValue = None, **_query: UrlValue) -> html.Div:
 
 
 def _panels(lang: str) -> html.Div:
-    """The rotating panels: one shown at a time, the others faded out."""
+    """The rotating panels: one shown at a time, the others faded out. A provincial committee's wall shows its
+    province by district; any other, the country by province."""
+    province = wall_province(current_viewer())
+    by = "_district" if province else ""
     return html.Div(
         [
             html.Div(
                 [
-                    html.H2(t("wall.panel.map", lang)),
+                    html.H2(t(f"wall.panel.map{by}", lang)),
                     dl.Map(
-                        [dl.GeoJSON(id=MAP, url=geometry_url("province"), style=ns("style"), hideout={})],
-                        bounds=bounds(None),
+                        [
+                            dl.GeoJSON(
+                                id=MAP,
+                                url=geometry_url("district" if province else "province"),
+                                style=ns("style"),
+                                hideout={"province": province["code"]} if province else {},
+                                # only the province's districts are drawn (assets/pccovid_map.js)
+                                **({"filter": ns("filter")} if province else {}),
+                            )
+                        ],
+                        bounds=bounds(province["code"] if province else None),
                         zoomSnap=0.25,
                         style={"height": "calc(100vh - 250px)"},
                         zoomControl=False,
@@ -121,7 +133,7 @@ def _panels(lang: str) -> html.Div:
                 **{"data-panel": "1"},
             ),
             html.Div(
-                [html.H2(t("wall.panel.hotspots", lang)), html.Div(id=HOTSPOTS)],
+                [html.H2(t(f"wall.panel.hotspots{by}", lang)), html.Div(id=HOTSPOTS)],
                 className="wall-panel",
                 **{"data-panel": "2"},
             ),

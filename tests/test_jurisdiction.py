@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from dash.exceptions import PreventUpdate
 
+from data import runtime
 from data.access import acting_as, deployment_principal
 from data.areas import area, child_areas
 from data.maps import area_measure, last_day
@@ -102,8 +103,16 @@ def test_callbacks_with_crafted_inputs_stay_inside(provincial_request) -> None:
     assert len(levels.data) == 0 and len(cards.data) == 0
     assert "Bắc Giang" not in str(wall.show_levels_changed(1, None)[0].to_plotly_json())
     hideout, _trend, hotspots, _headline, _drawn = wall.refresh_wall(1, None)
-    assert set(hideout["values"]) == {"79"}
-    assert "Bắc Giang" not in str(hotspots.to_plotly_json())
+    # A provincial wall shows its province by district: HCMC's districts only, on a map drawing only them.
+    hcmc = {
+        code
+        for (code,) in runtime.store()
+        .cursor()
+        .execute("SELECT code FROM areas WHERE level = 'district' AND province_code = '79'")
+        .fetchall()
+    }
+    assert "760" in hideout["values"] and set(hideout["values"]) <= hcmc and hideout["province"] == "79"
+    assert "Bắc Giang" not in str(hotspots.to_plotly_json()) and "Quận, huyện" in str(hotspots.to_plotly_json())
     kinds, cases, _clock, _drawn = wall.show_live_panel(1, None, None)
     assert [row.to_plotly_json()["props"]["data-total"] for row in kinds] == ["8", "2", "3", "3", "2"]
     assert "Bắc Giang" not in str(cases) and "Hồ Chí Minh" in str(cases)

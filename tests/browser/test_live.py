@@ -242,7 +242,10 @@ def test_a_provincial_wall_counts_only_its_own_events(server: Server, wall: Page
     server.env.setenv("PCCOVID_VIEWER", "province:79")
     try:
         wall.goto(server.base + "/wall?seconds=600")
-        expect(wall.locator(".wall-title")).to_have_text("Tình hình dịch COVID-19: Thành phố Hồ Chí Minh")
+        expect(wall.locator(".wall-title")).to_have_text("Tình hình dịch COVID-19: Hồ Chí Minh")
+        expect(wall.locator(".wall-panel[data-panel='0'] h2")).to_have_text(
+            "Ca mới 7 ngày trên 100.000 dân theo quận, huyện"
+        )
         hcmc_checkins = 8 + 2  # the seed's at venues in Hồ Chí Minh, and the two of the stale test (school, Tân Định)
         expect(kind_total(wall, "checkin")).to_have_attribute("data-total", str(hcmc_checkins), timeout=10_000)
         expect(kind_total(wall, "test")).to_have_attribute("data-total", "3")
