@@ -14,12 +14,14 @@ from pathlib import Path
 
 # Imported here, not lazily by Hypothesis in the middle of a deep generation: pytest rewrites Hypothesis's modules as
 # it imports them, and on Python 3.11 parsing one that deep in the stack failed ("AST constructor recursion depth
-# mismatch") in a full run.
+# mismatch") in a full run. Schemathesis imports its OpenAPI schema classes (and their adapters) lazily the same way,
+# which failed likewise in a later full run.
 import hypothesis.internal.conjecture.optimiser  # noqa: F401
 import numpy as np
 import pytest
 import requests
 import schemathesis
+import schemathesis.specs.openapi.schemas  # noqa: F401
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
