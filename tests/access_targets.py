@@ -69,6 +69,11 @@ def names_a_thing(name: str) -> bool:
     return any(thing in name.lower() for thing in THINGS) or name.lower() in ("id", "pk", "key")
 
 
+def _ids(cursor, query: str, district: str) -> list[int]:
+    """The first column of `query` for one district, in its order."""
+    return [row[0] for row in cursor.execute(query, [district]).fetchall()]
+
+
 def flavours(store) -> list[Flavour]:
     """One flavour per part of the store (Quận 1 and Quận 3 of HCMC, Hà Nội, Bắc Giang), and two that mix one
     part's areas with another's people (a province's own code beside another province's case)."""
@@ -80,28 +85,20 @@ def flavours(store) -> list[Flavour]:
             "WHERE a.district_code = ? ORDER BY p.person_id LIMIT 1",
             [district],
         ).fetchone()
-        people = [
-            row[0]
-            for row in cursor.execute(
-                "SELECT p.person_id FROM people p JOIN areas a ON a.code = p.ward_code WHERE a.district_code = ? "
-                "ORDER BY p.person_id IN (SELECT person_id FROM cases) DESC, p.person_id",
-                [district],
-            ).fetchall()
-        ]
-        cases = [
-            row[0]
-            for row in cursor.execute(
-                "SELECT c.person_id FROM cases c JOIN areas a ON a.code = c.ward_code WHERE a.district_code = ? "
-                "ORDER BY 1",
-                [district],
-            ).fetchall()
-        ]
-        clusters = [
-            row[0]
-            for row in cursor.execute(
-                "SELECT cluster_id FROM clusters WHERE list_contains(district_codes, ?) ORDER BY 1", [district]
-            ).fetchall()
-        ]
+        people = _ids(
+            cursor,
+            "SELECT p.person_id FROM people p JOIN areas a ON a.code = p.ward_code WHERE a.district_code = ? "
+            "ORDER BY p.person_id IN (SELECT person_id FROM cases) DESC, p.person_id",
+            district,
+        )
+        cases = _ids(
+            cursor,
+            "SELECT c.person_id FROM cases c JOIN areas a ON a.code = c.ward_code WHERE a.district_code = ? ORDER BY 1",
+            district,
+        )
+        clusters = _ids(
+            cursor, "SELECT cluster_id FROM clusters WHERE list_contains(district_codes, ?) ORDER BY 1", district
+        )
         venue = cursor.execute(
             "SELECT v.venue_id FROM venues v JOIN areas a ON a.code = v.ward_code WHERE a.district_code = ? "
             "ORDER BY 1 LIMIT 1",
