@@ -35,6 +35,7 @@ $(BIN)/python:
 $(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --config-settings editable_mode=compat -e '.[test]'
+	$(BIN)/python -m tracing.precompile  # the F2 kernel compiled once here (~10 s), not at the first trace
 	touch $@
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from rules.tracing import TracingRule
+from tracing.f2_kernel import MAX_OVERLAP, Scratch, second_degree_pass, segment_lists
 from tracing.index import BIAS, TraceIndex, expand_ranges, lower_bound, search_many
 from tracing.links import HOUSEHOLD, PROXIMITY, VENUE, Links, Points, ordered_for_output, strongest
 
@@ -242,10 +243,59 @@ def second_degree(
     case_person: np.ndarray,
     window_end: np.ndarray,
 ) -> Links:
-    """The F2 of each case of a batch: the close contacts of each of its F1s (`f1`, one per (group, person), with
-    `exposed_at`, its earliest exposure), under the same rules, from that exposure until the F1 is quarantined,
-    taken as the case's confirmation (`window_end`, per group). Neither the case (`case_person`, per group) nor one
-    of its F1s is an F2. One link per (group, person), the strongest, in output order."""
+    """The F2 of each case of a batch: the close contacts of each of its F1s (`f1`, one per (group, person), by
+    group, with `exposed_at`, its earliest exposure), under the same rules, from that exposure until the F1 is
+    quarantined, taken as the case's confirmation (`window_end`, per group). Neither the case (`case_person`, per
+    group) nor one of its F1s is an F2. One link per (group, person), the strongest, in output order. Compiled
+    (`tracing.f2_kernel`); `second_degree_arrays` is the same pass in NumPy."""
+    n_groups = len(window_end)
+    f1_at = np.searchsorted(f1.group, np.arange(n_groups + 1))
+    until = window_end[f1.group]
+    active = exposed_at < until
+    source_at = np.searchsorted(f1.group[active], np.arange(n_groups + 1))
+    if max(rule.dwell_s.values()) > MAX_OVERLAP:  # an overlap is at most a dwell time
+        raise ValueError(f"rule {rule.name}: a dwell time over {MAX_OVERLAP:,} s cannot be ranked")
+    arrays = index.rule_arrays(rule)
+    lists = segment_lists(index)
+    scratch = Scratch.take(index.n_people, n_groups)
+    columns, generation = second_degree_pass(
+        n_groups,
+        np.asarray(case_person, np.int32),
+        f1_at,
+        f1.other,
+        source_at,
+        f1.other[active],
+        exposed_at[active],
+        until[active],
+        *lists,
+        index.household_members,
+        index.household_offsets,
+        index.household_of,
+        arrays.dwell,
+        arrays.counted,
+        max(rule.dwell_s.values()),
+        max(rule.venue_min_overlap_s, 1),
+        float(rule.proximity_max_m),
+        -1 if rule.proximity_min_duration_s is None else int(rule.proximity_min_duration_s),
+        bool(rule.household),
+        scratch.mark,
+        *scratch.winners(),
+        scratch.generation,
+    )
+    scratch.generation = generation
+    scratch.give_back()
+    return Links(*columns)
+
+
+def second_degree_arrays(
+    index: TraceIndex,
+    rule: TracingRule,
+    f1: Links,
+    exposed_at: np.ndarray,
+    case_person: np.ndarray,
+    window_end: np.ndarray,
+) -> Links:
+    """`second_degree` laid out as NumPy arrays: every candidate link, then the strongest of each pair."""
     until = window_end[f1.group]
     active = exposed_at < until
     groups = np.arange(len(window_end))

@@ -481,6 +481,7 @@ class TraceIndex:
     last_load: int
     build_seconds: float = 0.0
     _rule_arrays: dict[str, RuleArrays] = field(default_factory=dict, repr=False)
+    kernel_lists: tuple | None = field(default=None, repr=False)  # the segments as the F2 kernel reads them
 
     @property
     def n_people(self) -> int:
