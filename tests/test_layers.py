@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Pure computation: what each of these packages may import besides itself and the standard library.
 PURE = {
-    "tracing": {"numpy", "pyarrow", "rules"},
+    "tracing": {"numpy", "numba", "pyarrow", "rules"},  # numba: the compiled F2 pass (tracing/f2_kernel.py)
     "rules": set(),
 }
 
