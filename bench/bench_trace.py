@@ -538,7 +538,13 @@ def main() -> None:
         print(f"  {line}")
     print(f"  (evaluated in {time.perf_counter() - t:.1f} s)")
     print(f"\n== {args.preset}: clusters against the scenario's transmission chains ==")
-    clusters = cluster_quality(source.cluster_truth(), source.confirmed_pairs(), source.revealable_infections())
+    clusters = cluster_quality(
+        source.cluster_truth(),
+        source.confirmed_pairs(),
+        source.revealable_infections(),
+        source.case_links(),
+        len(index.cases),
+    )
     for line in clusters.lines():
         print(f"  {line}")
     store.close()

@@ -66,3 +66,7 @@ class TracingSource:
     def confirmed_pairs(self) -> pa.Table:
         """Evaluation only: infector, infectee of every true transmission between two confirmed cases."""
         return self._query("tracing/confirmed_pairs")
+
+    def case_links(self) -> pa.Table:
+        """Evaluation only: case_a, case_b of every stored F1 link between two traced cases."""
+        return self._query("tracing/case_links")

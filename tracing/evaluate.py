@@ -175,6 +175,11 @@ class ClusterQuality:
     pairs_kept: int = 0  # of those, both in one cluster
     revealable: int = 0  # of those pairs, the ones the data could reveal (tracing/revealable_infections.sql)
     revealable_kept: int = 0
+    # The most a clustering by the data's links could keep (tracing/case_links.sql: every F1 link between two cases)
+    linked: int = 0  # pairs one of which named the other as F1, at any time
+    connected: int = 0  # pairs joined by any chain of such links: every linked case of a chain in one cluster
+    largest_connected: int = 0  # cases in the largest such chain
+    cases: int = 0  # cases traced
 
     @property
     def largest_share(self) -> float:
@@ -189,6 +194,17 @@ class ClusterQuality:
             f"({self.pairs_kept:,} of {self.pairs:,}); of those the data could reveal: "
             f"{_share(self.revealable_kept, self.revealable)} ({self.revealable_kept:,} of {self.revealable:,})",
             f"largest cluster's share of clustered cases: {self.largest_share:.1%}",
+            *self._ceiling_lines(),
+        ]
+
+    def _ceiling_lines(self) -> list[str]:
+        if not self.cases:
+            return []
+        return [
+            f"ceiling of pairs kept by any clustering of the data's links: {_share(self.linked, self.pairs)} of the "
+            f"pairs are joined by an F1 link (either way, any time); {_share(self.connected, self.pairs)} by a chain "
+            f"of them, which puts {self.largest_connected:,} of {self.cases:,} cases "
+            f"({_share(self.largest_connected, self.cases)}) in one cluster"
         ]
 
 
@@ -197,11 +213,16 @@ def _share(part: int, whole: int) -> str:
 
 
 def cluster_quality(
-    table: pa.Table, pairs: pa.Table | None = None, revealable: pa.Table | None = None
+    table: pa.Table,
+    pairs: pa.Table | None = None,
+    revealable: pa.Table | None = None,
+    links: pa.Table | None = None,
+    cases: int = 0,
 ) -> ClusterQuality:
     """The clusters (`table`: cluster_id, case_id, seed of every case in a cluster of two or more) against the true
     chains, and how many true transmissions between confirmed cases (`pairs`: infector, infectee) fall inside one
-    cluster, in all and among those the data could reveal (`revealable`: infector, infectee)."""
+    cluster, in all and among those the data could reveal (`revealable`: infector, infectee); with `links` (case_a,
+    case_b: every F1 link between two of the `cases` traced cases), the most any clustering by links could keep."""
     members: dict[int, list] = {}
     for cluster_id, seed in zip(table.column("cluster_id").to_pylist(), table.column("seed").to_pylist(), strict=True):
         members.setdefault(cluster_id, []).append(seed)
@@ -224,4 +245,33 @@ def cluster_quality(
             quality.pairs_kept += kept
             quality.revealable += pair in shown
             quality.revealable_kept += pair in shown and kept
+    if pairs is not None and links is not None:
+        _ceilings(quality, pairs, links, cases)
     return quality
+
+
+def _ceilings(quality: ClusterQuality, pairs: pa.Table, links: pa.Table, cases: int) -> None:
+    """Pairs joined by a direct link, and by a chain of links (connected components, by union-find)."""
+    a, b = (links.column(c).to_pylist() for c in ("case_a", "case_b"))
+    direct = set(zip(a, b, strict=True))
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while (up := parent.get(x, x)) != x:
+            parent[x] = parent.get(up, up)  # path halving
+            x = up
+        return x
+
+    for x, y in zip(a, b, strict=True):
+        rx, ry = root(x), root(y)
+        if rx != ry:
+            parent[rx] = ry
+    component: dict[int, int] = {}
+    for person in {*a, *b}:
+        r = root(person)
+        component[r] = component.get(r, 0) + 1
+    for infector, infectee in zip(*(pairs.column(c).to_pylist() for c in ("infector", "infectee")), strict=True):
+        quality.linked += (infector, infectee) in direct or (infectee, infector) in direct
+        quality.connected += root(infector) == root(infectee)
+    quality.largest_connected = max(component.values(), default=0)
+    quality.cases = cases

@@ -30,7 +30,14 @@ def epidemic(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
 def quality(store: Store) -> ClusterQuality:
     source = TracingSource(store.cursor())
-    return cluster_quality(source.cluster_truth(), source.confirmed_pairs(), source.revealable_infections())
+    cases = store.cursor().execute("SELECT count(*) FROM traces").fetchall()[0][0]
+    return cluster_quality(
+        source.cluster_truth(),
+        source.confirmed_pairs(),
+        source.revealable_infections(),
+        source.case_links(),
+        cases,
+    )
 
 
 def test_clusters_are_small_pure_foci_keeping_revealable_transmissions_together(epidemic: Store) -> None:
@@ -39,6 +46,8 @@ def test_clusters_are_small_pure_foci_keeping_revealable_transmissions_together(
     assert found.purity >= 0.85, found.lines()
     assert found.largest_share <= 0.05, found.lines()
     assert found.revealable_kept >= 0.80 * found.revealable, found.lines()
+    # Clusters are made of F1 links between cases: they keep no pair that no chain of such links joins.
+    assert found.pairs_kept <= found.connected <= found.pairs and found.linked <= found.connected, found.lines()
 
 
 def test_every_case_joins_its_sources_cluster_or_a_focus_opened_at_a_new_venue(epidemic: Store) -> None:
