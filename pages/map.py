@@ -36,6 +36,7 @@ MEASURE = "map-measure"
 DAY = "map-day"
 INFO = "map-info"
 RANKING = "map-ranking"
+RANKING_CAPTION = "map-ranking-caption"
 EXPORT = "map-export"
 DOWNLOAD = "map-download"
 MEASURES = "map-measures"
@@ -177,7 +178,7 @@ def _breadcrumb(selection: MapSelection, lang: str) -> dmc.Breadcrumbs:
     return dmc.Breadcrumbs(items, separator="›")
 
 
-def _ranking(rows: list[dict], selection: MapSelection, lang: str) -> dmc.Paper:
+def _ranking_rows(rows: list[dict], selection: MapSelection, lang: str) -> html.Tbody:
     top = sorted((r for r in rows if r["value"]), key=lambda r: -r["value"])[:12]
     body = [
         html.Tr(
@@ -186,6 +187,14 @@ def _ranking(rows: list[dict], selection: MapSelection, lang: str) -> dmc.Paper:
         )
         for r in top
     ] or [html.Tr(html.Td(t("map.none", lang), colSpan=2))]
+    return html.Tbody(body)
+
+
+def _ranking_caption(selection: MapSelection, lang: str) -> str:
+    return t(f"measure.{selection.measure}", lang) + " · " + date(selection.day, lang)
+
+
+def _ranking(rows: list[dict], selection: MapSelection, lang: str) -> dmc.Paper:
     return dmc.Paper(
         [
             dmc.Group(
@@ -196,13 +205,14 @@ def _ranking(rows: list[dict], selection: MapSelection, lang: str) -> dmc.Paper:
                 justify="space-between",
             ),
             dcc.Download(id=DOWNLOAD),
-            dmc.Text(
-                t(f"measure.{selection.measure}", lang) + " · " + date(selection.day, lang),
-                size="xs",
-                c="dimmed",
-                mb="xs",
+            dmc.Text(_ranking_caption(selection, lang), id=RANKING_CAPTION, size="xs", c="dimmed", mb="xs"),
+            dmc.Table(
+                _ranking_rows(rows, selection, lang),
+                id=RANKING,
+                striped=True,
+                highlightOnHover=True,
+                className="ranking",
             ),
-            dmc.Table(html.Tbody(body), id=RANKING, striped=True, highlightOnHover=True, className="ranking"),
         ],
         withBorder=True,
         p="sm",
@@ -255,6 +265,39 @@ def next_map_query(
         shown = read_selection(viewer, lang, *place, current.get("measure"), current.get("day"))
         return None if shown.measure == selection.measure else selection.query()
     return None
+
+
+@dash.callback(
+    Output(PROVINCES, "hideout"),
+    Output(DISTRICTS, "hideout"),
+    Output(WARDS, "hideout"),
+    Output(WARDS, "data"),
+    Output(RANKING, "children"),
+    Output(RANKING_CAPTION, "children"),
+    Output(DAY, "value"),
+    Output(DAY, "maxDate"),
+    Input(ids.DATA_VERSION, "data"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
+)
+@typed
+def redraw_on_new_data(_version: Count, search: Text | None):
+    """A new data version (a load, the live feed) colours the map and ranks the areas again for the selection in the
+    URL, without a reload: the latest day moves on when the URL names none, as opening the page would show."""
+    current = url_params(search)
+    lang, viewer = current_language(), current_viewer()
+    selection = read_selection(
+        viewer, lang, current.get("province"), current.get("district"), current.get("measure"), current.get("day")
+    )
+    rows = view_rows(selection, viewer)
+    return (
+        *(hideout(rows, selection, lang, layer=layer) for layer in ("province", "district", "ward")),
+        ward_points(rows, selection),
+        _ranking_rows(rows, selection, lang),
+        _ranking_caption(selection, lang),
+        selection.day,
+        day_range(viewer)[1],
+    )
 
 
 @dash.callback(Output(MEASURES, "data"), Input(DIRECTIVE_SEQ, "data"), prevent_initial_call=True)

@@ -256,3 +256,35 @@ def test_a_provincial_wall_counts_only_its_own_events(server: Server, wall: Page
         screenshot(wall, "wall-live-province-79")
     finally:
         server.env.delenv("PCCOVID_VIEWER")
+
+
+def test_the_map_recolours_and_reranks_while_events_arrive(
+    server: Server, page: Page, console_errors: list[str]
+) -> None:
+    page.goto(server.base + "/map?measure=new_cases_7d")
+    hanoi = page.locator("#map-ranking .ranking-row", has_text="Hà Nội").locator("td.num")
+    expect(hanoi).to_have_text(re.compile(r"^[0-9]+$"))
+    before = int(hanoi.text_content() or "")
+    page.evaluate("window.pccovidSamePage = true")
+    # A lab posts a positive PCR for a Hà Nội resident on a new day: the map, its ranking and its day follow without
+    # a reload (the URL names no day: the latest one, as opening the page would show).
+    arrive(
+        server,
+        [
+            {
+                "type": "test",
+                "event_id": 3401,
+                "person_id": 10,
+                "sample_ts": vn(26, 8),
+                "result_ts": vn(26, 17),
+                "kind": "pcr",
+                "result": "positive",
+            }
+        ],
+    )
+    expect(hanoi).to_have_text(str(before + 1), timeout=10_000)
+    expect(page.locator("#map-ranking-caption")).to_contain_text("26/07/2021")
+    expect(page.locator("#map-day")).to_contain_text("26/07/2021")
+    assert page.evaluate("window.pccovidSamePage === true")
+    screenshot(page, "map-live-national")
+    assert console_errors == []
