@@ -41,6 +41,17 @@ def _closer(a: float, b: float) -> int:
 
 
 @njit(cache=True, nogil=True)
+def _slot(mark, who, generation, w):
+    """The person's slot among the case's winners, the count of slots after it, and whether it is new (then the caller
+    fills it); slot -1 when the person cannot be an F2 of the case (the case, one of its F1s)."""
+    m = mark[who]
+    if m >> 32 == generation:
+        return (m & _LOW) - 1, w, False
+    mark[who] = (generation << 32) | (w + 1)
+    return w, w + 1, True
+
+
+@njit(cache=True, nogil=True)
 def second_degree_pass(
     # the sources, by case: the F1s exposed before the case's confirmation, with their spans
     n_groups,
@@ -130,15 +141,9 @@ def second_degree_pass(
                             if overlap < least_overlap or who == person:
                                 continue
                             rank = (np.int64(_VENUE) << 61) | ((MAX_OVERLAP - overlap) << 32) | (began + BIAS)
-                            m = mark[who]
-                            if m >> 32 == generation:
-                                k = (m & _LOW) - 1
-                                if k < 0 or w_rank[k] <= rank:
-                                    continue
-                            else:
-                                k = w
-                                w += 1
-                                mark[who] = (generation << 32) | w
+                            k, w, fresh = _slot(mark, who, generation, w)
+                            if k < 0 or (not fresh and w_rank[k] <= rank):
+                                continue
                             w_other[k], w_through[k], w_via[k], w_ts[k], w_venue[k] = who, person, _VENUE, began, venue
                             w_overlap[k], w_duration[k], w_distance[k], w_rank[k] = overlap, 0, np.nan, rank
         for si in range(len(contact_others)):
@@ -159,23 +164,15 @@ def second_degree_pass(
                         continue
                     ts = max(began, start)
                     who = others[c]
-                    m = mark[who]
-                    if m >> 32 != generation:
-                        k = w
-                        w += 1
-                        mark[who] = (generation << 32) | w
-                    else:
-                        k = (m & _LOW) - 1
-                        if k < 0 or w_via[k] < _PROXIMITY:
+                    k, w, fresh = _slot(mark, who, generation, w)
+                    if k < 0 or (not fresh and w_via[k] < _PROXIMITY):
+                        continue
+                    if not fresh and w_via[k] == _PROXIMITY:
+                        closer = _closer(np.float64(distance), np.float64(w_distance[k]))
+                        if closer > 0 or (
+                            closer == 0 and (w_duration[k] > duration or (w_duration[k] == duration and w_ts[k] <= ts))
+                        ):
                             continue
-                            continue
-                        if w_via[k] == _PROXIMITY:
-                            closer = _closer(np.float64(distance), np.float64(w_distance[k]))
-                            if closer > 0 or (
-                                closer == 0
-                                and (w_duration[k] > duration or (w_duration[k] == duration and w_ts[k] <= ts))
-                            ):
-                                continue
                     w_other[k], w_through[k], w_via[k], w_ts[k], w_venue[k] = who, person, _PROXIMITY, ts, -1
                     w_overlap[k], w_duration[k], w_distance[k] = 0, duration, distance
                     w_rank[k] = np.int64(_PROXIMITY) << 61
@@ -187,16 +184,10 @@ def second_degree_pass(
                     who = household_members[c]
                     if who == person:
                         continue
-                    m = mark[who]
-                    if m >> 32 != generation:
-                        k = w
-                        w += 1
-                        mark[who] = (generation << 32) | w
-                    else:
-                        k = (m & _LOW) - 1
-                        # Between two household links only the time can differ: the earlier stays.
-                        if k < 0 or (w_via[k] == _HOUSEHOLD and w_ts[k] <= start):
-                            continue
+                    k, w, fresh = _slot(mark, who, generation, w)
+                    # Between two household links only the time can differ: the earlier stays.
+                    if k < 0 or (not fresh and w_via[k] == _HOUSEHOLD and w_ts[k] <= start):
+                        continue
                     w_other[k], w_through[k], w_via[k], w_ts[k], w_venue[k] = who, person, _HOUSEHOLD, start, -1
                     w_overlap[k], w_duration[k], w_distance[k] = 0, 0, np.nan
                     w_rank[k] = np.int64(_HOUSEHOLD) << 61
