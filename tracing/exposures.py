@@ -242,12 +242,17 @@ def second_degree(
     exposed_at: np.ndarray,
     case_person: np.ndarray,
     window_end: np.ndarray,
+    *,
+    compiled: bool = True,
 ) -> Links:
     """The F2 of each case of a batch: the close contacts of each of its F1s (`f1`, one per (group, person), by
     group, with `exposed_at`, its earliest exposure), under the same rules, from that exposure until the F1 is
     quarantined, taken as the case's confirmation (`window_end`, per group). Neither the case (`case_person`, per
     group) nor one of its F1s is an F2. One link per (group, person), the strongest, in output order. Compiled
-    (`tracing.f2_kernel`); `second_degree_arrays` is the same pass in NumPy."""
+    (`tracing.f2_kernel`); `compiled=False`: the same pass in NumPy, every candidate link laid out, then the
+    strongest of each pair (the reference the tests compare the kernel with)."""
+    if not compiled:
+        return _second_degree_arrays(index, rule, f1, exposed_at, case_person, window_end)
     n_groups = len(window_end)
     f1_at = np.searchsorted(f1.group, np.arange(n_groups + 1))
     until = window_end[f1.group]
@@ -287,15 +292,7 @@ def second_degree(
     return Links(*columns)
 
 
-def second_degree_arrays(
-    index: TraceIndex,
-    rule: TracingRule,
-    f1: Links,
-    exposed_at: np.ndarray,
-    case_person: np.ndarray,
-    window_end: np.ndarray,
-) -> Links:
-    """`second_degree` laid out as NumPy arrays: every candidate link, then the strongest of each pair."""
+def _second_degree_arrays(index: TraceIndex, rule: TracingRule, f1: Links, exposed_at, case_person, window_end):
     until = window_end[f1.group]
     active = exposed_at < until
     groups = np.arange(len(window_end))

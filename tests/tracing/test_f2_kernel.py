@@ -15,7 +15,7 @@ from rules.tracing import tracing_rule
 from rules.venues import VENUE_KINDS
 from scenario.replay import split_by_day
 from tracing import build_index
-from tracing.exposures import exposures, second_degree, second_degree_arrays
+from tracing.exposures import exposures, second_degree
 from tracing.index import NO_ONSET, Cases, CheckinSegment, ContactSegment, IdMap, TraceIndex, offsets_of, stable_order
 from tracing.links import Links, infectious_window, strongest
 from tracing.tracer import trace_rows
@@ -41,7 +41,7 @@ def _both_ways(index: TraceIndex, rows: np.ndarray, rule) -> tuple[Links, Links]
     f1, exposed_at = strongest(links.take(links.other != person[links.group]))
     return (
         second_degree(index, rule, f1, exposed_at, person, end),
-        second_degree_arrays(index, rule, f1, exposed_at, person, end),
+        second_degree(index, rule, f1, exposed_at, person, end, compiled=False),
     )
 
 
