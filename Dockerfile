@@ -13,8 +13,10 @@ COPY web ./web
 COPY pages ./pages
 COPY rules ./rules
 COPY scenario ./scenario
+COPY tracing ./tracing
+COPY ingest ./ingest
 COPY assets ./assets
-RUN pip install --no-cache-dir -e .
+RUN pip install --no-cache-dir -e . && python -m tracing.precompile
 
 # The shared geography is mounted, not copied (it keeps its own licence): -v ../shared:/shared:ro
 VOLUME ["/data"]
