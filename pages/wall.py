@@ -32,6 +32,7 @@ dash.register_page(__name__, path="/wall", title="Màn hình tường — PC-Cov
 ROTATE = "wall-rotate"
 PANELS = "wall-panels"
 MAP = "wall-map-layer"
+LEGEND_ROOM_PX = 370  # the legend's width on a wall screen (assets/app.css .wall-legend) and its margin
 TREND = "wall-trend"
 HOTSPOTS = "wall-hotspots"
 LEVELS = "wall-levels"
@@ -110,6 +111,8 @@ def _panels(lang: str) -> html.Div:
                             )
                         ],
                         bounds=bounds(province["code"] if province else None),
+                        # The shapes fit right of the legend (bottom left), which covered a province's south-west.
+                        boundsOptions={"paddingTopLeft": [LEGEND_ROOM_PX, 0]},
                         zoomSnap=0.25,
                         style={"height": "calc(100vh - 250px)"},
                         zoomControl=False,
