@@ -4,6 +4,8 @@ generated epidemics of both shapes, loaded day by day so that the index has seve
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -148,3 +150,15 @@ def test_generated_epidemics_give_the_numpy_pass_exactly(loaded_day_by_day: Trac
     # And through the tracer, as the tracing stage calls it.
     batch = trace_rows(index, rows[:50], tracing_rule(VERSIONS[0]))
     assert batch.f2 is not None and len(batch.f2)
+
+
+def test_threads_tracing_at_once_each_get_their_own_scratch() -> None:
+    """The kernel runs without the GIL: two threads tracing at the same time must not share per-person slots."""
+    index = _random_world(np.random.default_rng(15), 3)
+    rule = tracing_rule(VERSIONS[0])
+    rows = [np.array([row]) for row in range(len(index.cases))] * 20
+    expected = [_both_ways(index, r, rule)[1] for r in rows]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(lambda r: _both_ways(index, r, rule)[0], rows))
+    for a, b in zip(found, expected, strict=True):
+        _assert_same(a, b)
