@@ -267,6 +267,14 @@ def next_map_query(
     return None
 
 
+def _url_view(search: str | None, viewer, lang: str) -> tuple[MapSelection, list[dict]]:
+    """The selection the URL's query names, read again inside the viewer's jurisdiction, and the areas it shows."""
+    current = url_params(search)
+    place = (current.get("province"), current.get("district"))
+    selection = read_selection(viewer, lang, *place, current.get("measure"), current.get("day"))
+    return selection, view_rows(selection, viewer)
+
+
 @dash.callback(
     Output(PROVINCES, "hideout"),
     Output(DISTRICTS, "hideout"),
@@ -284,12 +292,8 @@ def next_map_query(
 def redraw_on_new_data(_version: Count, search: Text | None):
     """A new data version (a load, the live feed) colours the map and ranks the areas again for the selection in the
     URL, without a reload: the latest day moves on when the URL names none, as opening the page would show."""
-    current = url_params(search)
     lang, viewer = current_language(), current_viewer()
-    selection = read_selection(
-        viewer, lang, current.get("province"), current.get("district"), current.get("measure"), current.get("day")
-    )
-    rows = view_rows(selection, viewer)
+    selection, rows = _url_view(search, viewer, lang)
     return (
         *(hideout(rows, selection, lang, layer=layer) for layer in ("province", "district", "ward")),
         ward_points(rows, selection),
@@ -313,12 +317,8 @@ def update_measures_layer(_seq: Count):
 @typed
 def export_map_csv(_clicks: Count | None, search: Text | None) -> dict:
     """Every area of the view as CSV, read again from the URL inside the viewer's jurisdiction."""
-    current = url_params(search)
     lang, viewer = current_language(), current_viewer()
-    selection = read_selection(
-        viewer, lang, current.get("province"), current.get("district"), current.get("measure"), current.get("day")
-    )
-    rows = view_rows(selection, viewer)
+    selection, rows = _url_view(search, viewer, lang)
     place = selection.parent_code or "vn"
     export(viewer, "map_csv", len(rows), f"{selection.measure}:{place}:{selection.day}")
     return dcc.send_string(

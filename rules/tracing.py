@@ -39,6 +39,9 @@ class TracingRule:
         return kind in self.venue_kinds and overlap_s > 0 and overlap_s >= self.venue_min_overlap_s
 
 
+MAX_DWELL_S = 24 * 3600
+
+
 def _parse(entry: dict) -> TracingRule:
     kinds = entry["venue_kinds"]
     venue_kinds = frozenset(VENUE_KINDS) if kinds == "all" else frozenset(kinds)
@@ -49,6 +52,9 @@ def _parse(entry: dict) -> TracingRule:
         raise ValueError(
             f"{_FILE.name} {entry['name']}: unknown kinds {sorted(unknown)}, no dwell for {sorted(missing)}"
         )
+    odd = sorted(kind for kind, seconds in dwell.items() if not 60 <= seconds <= MAX_DWELL_S)
+    if odd:  # a presence is minutes to a day; the F2 kernel ranks an overlap (at most a dwell) in 29 bits
+        raise ValueError(f"{_FILE.name} {entry['name']}: dwell_minutes of {odd} not between 1 and 1440")
     return TracingRule(
         name=entry["name"],
         source=entry["source"],

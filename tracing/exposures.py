@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from rules.tracing import TracingRule
-from tracing.f2_kernel import MAX_OVERLAP, Scratch, second_degree_pass, segment_lists
+from tracing.f2_kernel import Scratch, second_degree_pass, segment_lists
 from tracing.index import BIAS, TraceIndex, expand_ranges, lower_bound, search_many
 from tracing.links import HOUSEHOLD, PROXIMITY, VENUE, Links, Points, ordered_for_output, strongest
 
@@ -258,8 +258,6 @@ def second_degree(
     until = window_end[f1.group]
     active = exposed_at < until
     source_at = np.searchsorted(f1.group[active], np.arange(n_groups + 1))
-    if max(rule.dwell_s.values()) > MAX_OVERLAP:  # an overlap is at most a dwell time
-        raise ValueError(f"rule {rule.name}: a dwell time over {MAX_OVERLAP:,} s cannot be ranked")
     arrays = index.rule_arrays(rule)
     lists = segment_lists(index)
     scratch = Scratch.take(index.n_people, n_groups)

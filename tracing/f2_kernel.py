@@ -27,7 +27,9 @@ from tracing.index import BIAS
 
 _HOUSEHOLD, _PROXIMITY, _VENUE = 0, 1, 2
 _LOW = 0xFFFFFFFF
-MAX_OVERLAP = (1 << 29) - 1  # seconds (6 years): a venue rank packs its overlap in 29 bits
+# A venue rank packs its overlap in 29 bits (6 years): an overlap is at most a dwell time, which the rule file keeps
+# within a day (rules/tracing.py MAX_DWELL_S).
+MAX_OVERLAP = (1 << 29) - 1
 
 
 @njit(cache=True, nogil=True)

@@ -73,10 +73,15 @@ def rule_for(index: TraceIndex, row: int) -> TracingRule:
 
 def rows_by_rule(index: TraceIndex, rows: np.ndarray) -> list[tuple[TracingRule, np.ndarray]]:
     """The cases at `rows` grouped by the rule version each is traced under, in the order versions first appear."""
+    return [(rule, rows[positions]) for rule, positions in _positions_by_rule(index, rows)]
+
+
+def _positions_by_rule(index: TraceIndex, rows: np.ndarray) -> list[tuple[TracingRule, np.ndarray]]:
+    """The positions in `rows` grouped by the rule version each case is traced under, versions in order of appearance."""
     by_name: dict[str, tuple[TracingRule, list[int]]] = {}
-    for row in rows.tolist():
+    for position, row in enumerate(np.asarray(rows).tolist()):
         rule = rule_for(index, row)
-        by_name.setdefault(rule.name, (rule, []))[1].append(row)
+        by_name.setdefault(rule.name, (rule, []))[1].append(position)
     return [(rule, np.array(group, np.int64)) for rule, group in by_name.values()]
 
 
@@ -122,16 +127,10 @@ def trace_many(index: TraceIndex, cases: list[int] | np.ndarray, *, f2: bool = T
     rows = index.cases.find(np.asarray(cases, np.int64))
     if (rows < 0).any():
         raise NotACase(f"person {np.asarray(cases)[rows < 0][0]} is not a confirmed case")
-    by_rule: dict[str, list[int]] = {}
-    rules = {}
-    for i, row in enumerate(rows.tolist()):
-        rule = rule_for(index, row)
-        rules[rule.name] = rule
-        by_rule.setdefault(rule.name, []).append(i)
     out: list[dict | None] = [None] * len(rows)
-    for name, positions in by_rule.items():
-        batch = trace_rows(index, rows[positions], rules[name], f2=f2, points=points)
-        for position, result in zip(positions, batch.results(), strict=True):
+    for rule, positions in _positions_by_rule(index, rows):
+        batch = trace_rows(index, rows[positions], rule, f2=f2, points=points)
+        for position, result in zip(positions.tolist(), batch.results(), strict=True):
             out[position] = result
     return out  # type: ignore[return-value]
 

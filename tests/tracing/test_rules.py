@@ -317,3 +317,16 @@ def test_refresh_appends_a_load_and_matches_a_rebuild(tmp_path: Path, own_world:
     assert {k: v for k, v in trace(rebuilt, 301).items() if k != "elapsed_ms"} == {
         k: v for k, v in trace(refreshed, 301).items() if k != "elapsed_ms"
     }
+
+
+def test_a_rule_version_with_a_dwell_time_outside_a_day_is_refused_by_name() -> None:
+    import tomllib
+
+    from rules import tracing as rules_tracing
+
+    entry = tomllib.loads(rules_tracing._FILE.read_text(encoding="utf-8"))["version"][0]
+    assert rules_tracing._parse(entry).dwell_s["residential"] == 720 * 60
+    for minutes in (0, 1441):
+        entry["dwell_minutes"] = {**entry["dwell_minutes"], "residential": minutes}
+        with pytest.raises(ValueError, match=r"3638/QD-BYT 2021-07-30: dwell_minutes of \['residential'\]"):
+            rules_tracing._parse(entry)
